@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/irsagen/irsagen/generator"
+	"github.com/irsagen/irsagen/generator/output"
+)
+
+func newDiff(stdout io.Writer) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "diff",
+		Short: "Compare the output directory with what generate would write; exit 1 if it is stale",
+		Long: "diff renders the tree in memory and prints a unified diff against the output directory.\n" +
+			"It writes nothing. Exit status: 0 up to date, 1 differs, 2 bad input. Use it as the CI gate.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v := settings(cmd)
+			return runDiff(stdout, generator.Options{ConfigPath: v.GetString("config"), OutDir: v.GetString("output")})
+		},
+	}
+	addConfigFlags(cmd, true)
+	return cmd
+}
+
+func runDiff(stdout io.Writer, opts generator.Options) error {
+	res, err := generator.Generate(opts)
+	if err != nil {
+		return fail(err)
+	}
+	d, err := output.Diff(res.OutDir, res.Files, output.Options{})
+	if err != nil {
+		return fail(err)
+	}
+	if !d.Differs {
+		return nil
+	}
+	fmt.Fprint(stdout, d.Text)
+	return &exitError{code: ExitFindings, err: fmt.Errorf("%s is stale: %d added, %d changed, %d deleted; run irsagen generate",
+		res.OutDir, len(d.Added), len(d.Changed), len(d.Deleted))}
+}

@@ -1,0 +1,44 @@
+package config
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The name rules of the systems irsagen writes for. A name that passes here is accepted by
+// Kubernetes, IAM and CloudFormation, and is safe as a path element in the output tree.
+var (
+	// dnsLabel is a Kubernetes namespace name (RFC 1123 label).
+	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	// dnsSubdomain is a Kubernetes object name (RFC 1123 subdomain).
+	dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	// shortName is an account or cluster name: it becomes part of stack names, role names and
+	// paths, so it is a DNS label of at most 40 characters.
+	shortName   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$`)
+	accountID   = regexp.MustCompile(`^[0-9]{12}$`)
+	region      = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
+	iamName     = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	iamPath     = regexp.MustCompile(`^/([\x21-\x7e]*/)?$`)
+	stackPrefix = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{0,31}$`)
+	thumbprint  = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+	// policyARN is a customer or AWS-managed policy ARN in any partition.
+	policyARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}|aws):policy/([\x21-\x7e]+/)?[\w+=,.@-]+$`)
+	// managedName is an AWS-managed policy name, optionally under its path ("service-role/X").
+	managedName = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]+$`)
+	// labelName is the name part of a Kubernetes label or annotation key, and a label value.
+	labelName = regexp.MustCompile(`^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`)
+	// tagKey and tagValue are IAM's tag character sets.
+	tagChars = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+)
+
+// validQualifiedName reports whether k is a Kubernetes label or annotation key: an optional DNS
+// subdomain prefix of at most 253 characters and a name of at most 63.
+func validQualifiedName(k string) bool {
+	prefix, name, found := strings.Cut(k, "/")
+	if !found {
+		prefix, name = "", k
+	} else if prefix == "" || len(prefix) > 253 || !dnsSubdomain.MatchString(prefix) {
+		return false
+	}
+	return len(name) <= 63 && labelName.MatchString(name)
+}

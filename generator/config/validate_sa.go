@@ -1,0 +1,181 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Annotations that irsagen derives itself; a ServiceAccount may not set them by hand, since a
+// hand-written role ARN is exactly the disagreement irsagen exists to prevent.
+var reservedAnnotations = map[string]string{
+	"eks.amazonaws.com/role-arn":               "it is derived from the role",
+	"eks.amazonaws.com/audience":               "set audience instead",
+	"eks.amazonaws.com/sts-regional-endpoints": "set stsRegionalEndpoints instead",
+	"eks.amazonaws.com/token-expiration":       "set tokenExpiration instead",
+}
+
+func (v *validator) checkPolicies() {
+	v.policies = map[string]*Policy{}
+	for i := range v.cfg.Policies {
+		p := &v.cfg.Policies[i]
+		if v.name(&p.Meta, "policy", p.Name, iamName, "letters, digits and +=,.@_- only") {
+			if len(p.Name) > 128 {
+				v.errorf(p.At("name"), "policy name %q is longer than 128 characters", p.Name)
+			} else if prev, dup := v.policies[p.Name]; dup {
+				v.errorf(p.At("name"), "policy %q is defined twice (first at line %d)", p.Name, prev.Pos().Line)
+			} else {
+				v.policies[p.Name] = p
+			}
+		}
+		hasDoc, hasJsonnet := p.Has("document"), p.Has("jsonnet")
+		switch {
+		case hasDoc && hasJsonnet:
+			v.errorf(p.At("jsonnet"), "policy %q sets both document and jsonnet; choose one", p.Name)
+		case !hasDoc && !hasJsonnet:
+			v.errorf(p.Pos(), "policy %q needs a document or a jsonnet file", p.Name)
+		case hasDoc:
+			v.document(&p.Meta, "document", p.Document)
+		case hasJsonnet:
+			v.localPath(p.At("jsonnet"), p.Jsonnet)
+		}
+		if p.Has("args") && !hasJsonnet {
+			v.errorf(p.At("args"), "args are only for jsonnet policies")
+		}
+	}
+}
+
+func (v *validator) checkServiceAccounts() {
+	type binding struct {
+		sa      *ServiceAccount
+		cluster string
+	}
+	bound := map[string]binding{}
+	for i := range v.cfg.ServiceAccounts {
+		sa := &v.cfg.ServiceAccounts[i]
+		nameOK := v.name(&sa.Meta, "ServiceAccount", sa.Name, dnsSubdomain, "lowercase letters, digits, '-' and '.' (a Kubernetes object name)")
+		if nameOK && len(sa.Name) > 253 {
+			v.errorf(sa.At("name"), "ServiceAccount name is longer than 253 characters")
+			nameOK = false
+		}
+		nsOK := true
+		switch {
+		case sa.Namespace == "":
+			v.errorf(sa.At("namespace"), "ServiceAccount %q needs a namespace", sa.Name)
+			nsOK = false
+		case len(sa.Namespace) > 63 || !dnsLabel.MatchString(sa.Namespace):
+			v.errorf(sa.At("namespace"), "namespace %q is invalid: lowercase letters, digits and '-', at most 63", sa.Namespace)
+			nsOK = false
+		}
+		clusters := v.clusterRefs(sa)
+		if nameOK && nsOK {
+			for _, c := range clusters {
+				key := c + "/" + sa.Namespace + "/" + sa.Name
+				if prev, dup := bound[key]; dup {
+					v.errorf(sa.Pos(), "ServiceAccount %s/%s is already bound to cluster %q at line %d", sa.Namespace, sa.Name, c, prev.sa.Pos().Line)
+					break
+				}
+				bound[key] = binding{sa: sa, cluster: c}
+			}
+		}
+		v.accountRef(&sa.Meta, "account", sa.Account, false)
+		if sa.Has("roleName") {
+			if sa.RoleName == "" || len(sa.RoleName) > 64 || !iamName.MatchString(sa.RoleName) {
+				v.errorf(sa.At("roleName"), "roleName %q must be 1 to 64 letters, digits or +=,.@_-", sa.RoleName)
+			}
+			if sa.PerCluster && len(clusters) > 1 {
+				v.errorf(sa.At("roleName"), "roleName names one role, but perCluster makes one role per cluster; remove roleName or perCluster")
+			}
+		}
+		v.managedPolicies(sa)
+		v.unique(&sa.Meta, "policies", sa.Policies, func(pos string, p string) {
+			if _, ok := v.policies[p]; !ok {
+				v.errorf(sa.At(pos), "policy %q is not defined%s", p, didYouMeanPolicy(p, v.policies))
+			}
+		})
+		if sa.Has("inlinePolicy") {
+			v.document(&sa.Meta, "inlinePolicy", sa.InlinePolicy)
+		}
+		v.unique(&sa.Meta, "deployments", sa.Deployments, func(pos string, d string) {
+			if len(d) > 253 || !dnsSubdomain.MatchString(d) {
+				v.errorf(sa.At(pos), "deployment name %q is not a Kubernetes object name", d)
+			}
+		})
+		for _, k := range sortedKeys(sa.Annotations) {
+			pos := sa.At("annotations." + k)
+			if why, reserved := reservedAnnotations[k]; reserved {
+				v.errorf(pos, "annotation %s is set by irsagen; %s", k, why)
+			} else if !validQualifiedName(k) {
+				v.errorf(pos, "annotation key %q is not a valid Kubernetes key", k)
+			}
+		}
+		for _, k := range sortedKeys(sa.Labels) {
+			val, pos := sa.Labels[k], sa.At("labels."+k)
+			if !validQualifiedName(k) {
+				v.errorf(pos, "label key %q is not a valid Kubernetes key", k)
+			} else if val != "" && (len(val) > 63 || !labelName.MatchString(val)) {
+				v.errorf(pos, "label %s: value %q is not a valid Kubernetes label value", k, val)
+			}
+		}
+		v.settings(&sa.Meta, "", &sa.RoleSettings)
+	}
+}
+
+// clusterRefs checks a ServiceAccount's clusters and returns the names it binds to.
+func (v *validator) clusterRefs(sa *ServiceAccount) []string {
+	if len(sa.Clusters) == 0 {
+		v.errorf(sa.At("clusters"), "ServiceAccount %q needs clusters: a list of cluster names, or [\"*\"] for all", sa.Name)
+		return nil
+	}
+	if len(sa.Clusters) == 1 && sa.Clusters[0] == AllClusters {
+		return keys(v.clusters)
+	}
+	var out []string
+	v.unique(&sa.Meta, "clusters", sa.Clusters, func(pos string, c string) {
+		if c == AllClusters {
+			v.errorf(sa.At(pos), "\"*\" means every cluster and must stand alone in clusters")
+			return
+		}
+		if _, ok := v.clusters[c]; !ok {
+			v.errorf(sa.At(pos), "cluster %q is not defined%s", c, didYouMeanCluster(c, v.clusters))
+			return
+		}
+		out = append(out, c)
+	})
+	return out
+}
+
+func (v *validator) managedPolicies(sa *ServiceAccount) {
+	v.unique(&sa.Meta, "managedPolicies", sa.ManagedPolicies, func(pos string, p string) {
+		if strings.HasPrefix(p, "arn:") {
+			if !policyARN.MatchString(p) {
+				v.errorf(sa.At(pos), "managed policy %q is not a policy ARN (arn:aws:iam::111122223333:policy/name)", p)
+			}
+			return
+		}
+		if !managedName.MatchString(p) {
+			v.errorf(sa.At(pos), "managed policy %q is neither a policy ARN nor the name of an AWS-managed policy", p)
+		}
+	})
+}
+
+// unique calls each on every item of a list of strings, and reports items written twice.
+func (v *validator) unique(m *Meta, key string, items []string, each func(pos, item string)) {
+	seen := map[string]int{}
+	for i, item := range items {
+		pos := fmt.Sprintf("%s[%d]", key, i)
+		if j, dup := seen[item]; dup {
+			v.errorf(m.At(pos), "%q is listed twice in %s (also at line %d)", item, key, m.At(fmt.Sprintf("%s[%d]", key, j)).Line)
+			continue
+		}
+		seen[item] = i
+		each(pos, item)
+	}
+}
+
+func didYouMeanCluster(name string, m map[string]*Cluster) string {
+	return didYouMean(name, keys(m), "clusters")
+}
+
+func didYouMeanPolicy(name string, m map[string]*Policy) string {
+	return didYouMean(name, keys(m), "policies")
+}

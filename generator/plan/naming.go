@@ -1,0 +1,89 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"strings"
+	"unicode"
+)
+
+const maxRoleName = 64
+
+// RoleName derives a role's IAM name from its ServiceAccount. Kubernetes names never contain
+// '_', so joining the parts with '_' keeps distinct ServiceAccounts apart ("team-a"/"a" gives
+// team-a_a, "team"/"a-a" gives team_a-a). A name over IAM's 64 characters keeps its start and
+// ends in a hash of the whole, so it stays stable and distinct.
+func RoleName(cluster, namespace, name string) string {
+	parts := []string{namespace, name}
+	if cluster != "" {
+		parts = append([]string{cluster}, parts...)
+	}
+	return shorten(strings.Join(parts, "_"), maxRoleName)
+}
+
+func shorten(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	h := shortHash(s, 10)
+	return s[:limit-len(h)-1] + "-" + h
+}
+
+// shortHash is the first n hex digits of s's SHA-256.
+func shortHash(s string, n int) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])[:n]
+}
+
+// LogicalID derives a CloudFormation logical id from a resource's IAM identity (a role or policy
+// name, a provider's issuer): a CamelCase form of readable and a hash of the exact identity. It
+// depends on nothing else, so adding or removing other resources never renames one
+// (CloudFormation replaces a resource whose logical id changes).
+func LogicalID(prefix, readable, identity string) string {
+	var b strings.Builder
+	b.WriteString(prefix)
+	upper := true
+	for _, r := range readable {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if upper {
+				r = unicode.ToUpper(r)
+			}
+			b.WriteRune(r)
+			upper = false
+		default:
+			upper = true
+		}
+		if b.Len() >= 200 {
+			break
+		}
+	}
+	b.WriteString(shortHash(identity, 8))
+	return b.String()
+}
+
+// bucket spreads keys over n buckets with Lamping and Veach's jump consistent hash: when n grows
+// by one, only the keys that land in the new bucket move.
+func bucket(key string, n int) int {
+	sum := sha256.Sum256([]byte(key))
+	k := binary.BigEndian.Uint64(sum[:8])
+	var b, j int64 = -1, 0
+	for j < int64(n) {
+		b = j
+		k = k*2862933555777941757 + 1
+		j = int64(float64(b+1) * (float64(int64(1)<<31) / float64((k>>33)+1)))
+	}
+	return int(b)
+}
+
+// Partition is the AWS partition of a region.
+func Partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}

@@ -1,0 +1,145 @@
+package plan
+
+import "github.com/irsagen/irsagen/generator/config"
+
+// Plan is everything irsagen will render, resolved and sorted: no field depends on the order of
+// irsa.yaml's lists, on maps' iteration order or on anything outside the config.
+type Plan struct {
+	StackPrefix string
+	// ConfigDir is the config's directory as seen from the output directory ("..", "."), with
+	// '/' separators; overlays reach app bases through it.
+	ConfigDir string
+	Accounts  []*Account  // by name
+	Clusters  []*Cluster  // by name
+	Providers []*Provider // by account, then issuer
+	Policies  []*ManagedPolicy
+	Roles     []*Role  // by account, then role name
+	Stacks    []*Stack // in deployment order: providers, policies, roles; then by name
+}
+
+// Account is an AWS account with its partition resolved from its region.
+type Account struct {
+	Name       string
+	ID         string
+	Region     string
+	Partition  string
+	RoleStacks int
+	Limits     Limits
+	Source     *config.Account
+}
+
+// Limits are the quotas in force for one account.
+type Limits struct {
+	TrustPolicySize        int
+	ManagedPoliciesPerRole int
+	InlinePolicySize       int
+	ManagedPolicySize      int
+	OIDCProviders          int
+}
+
+// Cluster is an EKS cluster, with what its overlay will hold.
+type Cluster struct {
+	Name      string
+	Account   *Account
+	Region    string
+	Partition string
+	Issuer    string // https URL
+	HostPath  string // the issuer without https://, as IAM condition keys name it
+	// Existing is true when the cluster's own account already has its OIDC provider.
+	Existing        bool
+	Thumbprints     []string
+	Resources       []string // app bases, relative to the config directory
+	ServiceAccounts []*ServiceAccount
+	Components      []*Component
+	Source          *config.Cluster
+}
+
+// Provider is an IAM OIDC identity provider for one cluster's issuer in one account.
+type Provider struct {
+	Account   *Account
+	Cluster   *Cluster
+	ARN       string
+	ClientIDs []string // every audience of the roles that trust it, sorted
+	// Create is false when the provider already exists (oidcProvider: existing in the cluster's
+	// own account); it is then referenced by ARN and not rendered.
+	Create    bool
+	LogicalID string
+	Stack     *Stack
+}
+
+// ManagedPolicy is a named policy of the config, rendered once in each account that uses it.
+type ManagedPolicy struct {
+	Account   *Account
+	Name      string
+	Path      string
+	ARN       string
+	Document  config.Document
+	LogicalID string
+	Stack     *Stack
+	Source    *config.Policy
+}
+
+// Role is one IAM role and the ServiceAccount bindings that may assume it.
+type Role struct {
+	Account             *Account
+	Name                string
+	Path                string
+	ARN                 string
+	LogicalID           string
+	Description         string
+	PermissionsBoundary string
+	MaxSessionDuration  int // 0: CloudFormation's default
+	Tags                []Tag
+	ManagedPolicyARNs   []string // sorted; includes the ARNs of Policies
+	Policies            []*ManagedPolicy
+	InlinePolicy        config.Document // nil when there is none
+	Namespace           string
+	ServiceAccount      string
+	Trust               []TrustStatement // one per cluster, by cluster name
+	Stack               *Stack
+	Source              *config.ServiceAccount
+}
+
+// Tag is an IAM tag, exactly as written in the config.
+type Tag struct{ Key, Value string }
+
+// TrustStatement lets one ServiceAccount of one cluster assume a role.
+type TrustStatement struct {
+	Cluster  *Cluster
+	Provider *Provider
+	Subject  string // system:serviceaccount:<namespace>:<name>
+	Audience string
+}
+
+// Stack is one CloudFormation stack and the resources its template holds.
+type Stack struct {
+	Name         string
+	Account      *Account
+	Kind         string // StackProviders, StackPolicies or StackRoles
+	Index        int    // bucket of a role stack
+	Template     string // path relative to the output directory
+	Providers    []*Provider
+	Policies     []*ManagedPolicy
+	Roles        []*Role
+	DependsOn    []string
+	Capabilities []string
+}
+
+// ServiceAccount is a Kubernetes ServiceAccount in one cluster, bound to its role.
+type ServiceAccount struct {
+	Cluster     *Cluster
+	Namespace   string
+	Name        string
+	Role        *Role
+	Annotations map[string]string
+	Labels      map[string]string
+	Source      *config.ServiceAccount
+}
+
+// Component patches one Deployment of a cluster to run as a ServiceAccount.
+type Component struct {
+	Cluster        *Cluster
+	Namespace      string
+	Deployment     string
+	ServiceAccount string
+}
