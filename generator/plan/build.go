@@ -105,7 +105,7 @@ func (b *builder) addClusters() {
 			Partition: Partition(src.Region), Issuer: src.OIDCIssuer,
 			HostPath:    strings.TrimPrefix(src.OIDCIssuer, "https://"),
 			Existing:    src.OIDCProvider == config.ProviderExisting,
-			Thumbprints: sortedCopy(src.Thumbprints), Resources: src.Kustomize.Resources,
+			Thumbprints: sortedCopy(src.Thumbprints), Resources: sortedCopy(src.Kustomize.Resources),
 			Source: src,
 		}
 		if len(c.Thumbprints) == 0 {

@@ -1,0 +1,136 @@
+package output
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+)
+
+// Names of the files that exist only while a write is in progress. They sit beside their target
+// so that every rename stays within one directory, hence one filesystem, where rename is atomic.
+const (
+	tempPrefix   = reservedPrefix + "tmp-"
+	backupPrefix = reservedPrefix + "bak-"
+)
+
+// journal performs filesystem changes and remembers, for each one done, how to undo it. Every
+// change a write makes goes through it, including removing the backups at the end: undoing that
+// recreates the backup from the bytes read during the plan, so even a failure in the last step
+// can be rolled back completely.
+type journal struct {
+	fsys FS
+	undo []undoStep
+}
+
+type undoStep struct {
+	what string
+	do   func() error
+}
+
+func (j *journal) push(what string, do func() error) {
+	j.undo = append(j.undo, undoStep{what, do})
+}
+
+// rollback undoes every change in reverse order. It carries on past a failing undo so that as much
+// as possible is restored, and reports every failure.
+func (j *journal) rollback() error {
+	var errs []error
+	for i := len(j.undo) - 1; i >= 0; i-- {
+		if err := j.undo[i].do(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", j.undo[i].what, err))
+		}
+	}
+	j.undo = nil
+	return errors.Join(errs...)
+}
+
+func (j *journal) mkdir(name string) error {
+	if err := j.fsys.Mkdir(name, 0o755); err != nil {
+		return err
+	}
+	j.push("remove directory "+name, func() error { return j.fsys.Remove(name) })
+	return nil
+}
+
+// stage writes data to a new temporary file in dir and returns its name. With exact, the file
+// gets exactly perm, which keeps the permissions of a file being replaced.
+func (j *journal) stage(dir string, data []byte, perm fs.FileMode, exact bool) (string, error) {
+	for range 10 {
+		name := path.Join(dir, tempPrefix+rand.Text())
+		// Registered before writing: a write that fails half way may leave a partial file.
+		j.push("remove temporary file "+name, func() error { return removeIfExists(j.fsys, name) })
+		err := j.fsys.WriteFile(name, data, perm)
+		if errors.Is(err, fs.ErrExist) {
+			// Someone else's file: not ours to remove. Try another name.
+			j.undo = j.undo[:len(j.undo)-1]
+			continue
+		}
+		if err == nil && exact {
+			err = j.fsys.Chmod(name, perm)
+		}
+		return name, err
+	}
+	return "", fmt.Errorf("%s: could not find a free temporary file name", dir)
+}
+
+// backupName returns a free name in dir to move a file aside to.
+func (j *journal) backupName(dir string) (string, error) {
+	for range 10 {
+		name := path.Join(dir, backupPrefix+rand.Text())
+		_, err := j.fsys.Lstat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			return name, nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("%s: could not find a free backup file name", dir)
+}
+
+func (j *journal) rename(oldname, newname string) error {
+	if err := j.fsys.Rename(oldname, newname); err != nil {
+		return err
+	}
+	j.push("move "+newname+" back to "+oldname, func() error { return j.fsys.Rename(newname, oldname) })
+	return nil
+}
+
+// removeFile removes a file whose content and permissions are known, so that undoing it can
+// recreate the file.
+func (j *journal) removeFile(name string, data []byte, perm fs.FileMode) error {
+	if err := j.fsys.Remove(name); err != nil {
+		return err
+	}
+	j.push("recreate "+name, func() error {
+		if err := j.fsys.WriteFile(name, data, perm); err != nil {
+			return err
+		}
+		return j.fsys.Chmod(name, perm)
+	})
+	return nil
+}
+
+// removeDir removes an empty directory.
+func (j *journal) removeDir(name string, perm fs.FileMode) error {
+	if err := j.fsys.Remove(name); err != nil {
+		return err
+	}
+	j.push("recreate directory "+name, func() error {
+		if err := j.fsys.Mkdir(name, perm); err != nil {
+			return err
+		}
+		return j.fsys.Chmod(name, perm)
+	})
+	return nil
+}
+
+func removeIfExists(fsys FS, name string) error {
+	err := fsys.Remove(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}

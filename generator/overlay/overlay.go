@@ -1,0 +1,152 @@
+// Package overlay builds the rendered Kustomize tree with kustomize's own library, the way Argo CD
+// and Flux will, and checks that what comes out is what the plan promised: every ServiceAccount
+// with its exact role ARN, and every Deployment of an included app base running as its
+// ServiceAccount.
+//
+// It is the consumer check that validate runs and that the tests run on every example. It reads
+// the app bases from disk and the rendered tree from memory, and writes nothing.
+package overlay
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/irsagen/irsagen/generator/output"
+	"github.com/irsagen/irsagen/generator/plan"
+)
+
+// Finding is one problem with a cluster's overlay.
+type Finding struct {
+	Cluster string
+	Dir     string // the overlay, relative to the output directory
+	Message string
+}
+
+func (f Finding) String() string { return fmt.Sprintf("%s: %s", f.Dir, f.Message) }
+
+// Build runs kustomize on one directory of the rendered tree. Warnings that krusty logs (about
+// deprecated fields, for instance) are returned with the result rather than printed.
+func Build(files []output.File, outDir, dir string) (resmap.ResMap, []string, error) {
+	fs, err := layered(files, outDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	abs := filepath.Join(fs.out, filepath.FromSlash(dir))
+	var warnings []string
+	var m resmap.ResMap
+	withLog(func() {
+		m, err = krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, abs)
+	}, &warnings)
+	return m, warnings, err
+}
+
+// Check builds every cluster overlay of the plan and reports what does not match it.
+func Check(p *plan.Plan, files []output.File, outDir string) []Finding {
+	var findings []Finding
+	for _, c := range p.Clusters {
+		dir := path.Join("kubernetes", "clusters", c.Name)
+		report := func(format string, args ...any) {
+			findings = append(findings, Finding{Cluster: c.Name, Dir: dir, Message: fmt.Sprintf(format, args...)})
+		}
+		m, warnings, err := Build(files, outDir, dir)
+		for _, w := range warnings {
+			report("kustomize warns: %s", w)
+		}
+		if err != nil {
+			report("kustomize build fails: %v", err)
+			continue
+		}
+		checkCluster(c, m, report)
+	}
+	return findings
+}
+
+func checkCluster(c *plan.Cluster, m resmap.ResMap, report func(string, ...any)) {
+	for _, sa := range c.ServiceAccounts {
+		r := find(m, "ServiceAccount", sa.Namespace, sa.Name)
+		if r == nil {
+			report("ServiceAccount %s/%s is missing from the build", sa.Namespace, sa.Name)
+			continue
+		}
+		got := r.GetAnnotations()["eks.amazonaws.com/role-arn"]
+		if got != sa.Role.ARN {
+			report("ServiceAccount %s/%s has role-arn %q, want %q", sa.Namespace, sa.Name, got, sa.Role.ARN)
+		}
+	}
+	if len(c.Resources) == 0 {
+		return
+	}
+	for _, comp := range c.Components {
+		r := find(m, "Deployment", comp.Namespace, comp.Deployment)
+		if r == nil {
+			report("Deployment %s/%s is missing from the build", comp.Namespace, comp.Deployment)
+			continue
+		}
+		got, _ := r.GetString("spec.template.spec.serviceAccountName")
+		if got != comp.ServiceAccount {
+			report("Deployment %s/%s runs as %q, want %q", comp.Namespace, comp.Deployment, got, comp.ServiceAccount)
+		}
+	}
+}
+
+func find(m resmap.ResMap, kind, namespace, name string) *resource.Resource {
+	for _, r := range m.Resources() {
+		if r.GetKind() == kind && r.GetNamespace() == namespace && r.GetName() == name {
+			return r
+		}
+	}
+	return nil
+}
+
+func layered(files []output.File, outDir string) (*layeredFS, error) {
+	out, err := filepath.Abs(outDir)
+	if err != nil {
+		return nil, err
+	}
+	mem := filesys.MakeFsInMemory()
+	if err := mem.MkdirAll(out); err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		p := filepath.Join(out, filepath.FromSlash(f.Path))
+		if err := mem.MkdirAll(filepath.Dir(p)); err != nil {
+			return nil, err
+		}
+		if err := mem.WriteFile(p, f.Data); err != nil {
+			return nil, err
+		}
+	}
+	return &layeredFS{out: out, mem: mem, disk: filesys.MakeFsOnDisk()}, nil
+}
+
+// logMu serialises builds that capture the standard logger, which krusty writes warnings to.
+var logMu sync.Mutex
+
+func withLog(fn func(), warnings *[]string) {
+	logMu.Lock()
+	defer logMu.Unlock()
+	var buf bytes.Buffer
+	prevOut, prevFlags := log.Writer(), log.Flags()
+	log.SetOutput(&buf)
+	log.SetFlags(0)
+	defer func() {
+		log.SetOutput(prevOut)
+		log.SetFlags(prevFlags)
+		for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+			if line != "" {
+				*warnings = append(*warnings, line)
+			}
+		}
+	}()
+	fn()
+}
