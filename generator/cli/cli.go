@@ -78,6 +78,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(
 		newGenerate(stdout),
 		newDiff(stdout),
+		newValidate(stdout),
+		newInit(stdout),
 		newSchema(stdout),
 		newVersion(stdout),
 	)

@@ -16,7 +16,9 @@ func Suggest(name string, options []string) string {
 			best, bestDist = o, d
 		}
 	}
-	limit := len(name)/3 + 1
+	// A quarter of the name may differ: "prod-us1" suggests "prod-use1", but "write-assets" does
+	// not suggest "read-assets".
+	limit := max(len(name)/4, 1)
 	if bestDist < 0 || bestDist > limit {
 		return ""
 	}
@@ -41,24 +43,29 @@ func DidYouMean(name string, options []string, what string) string {
 	return "; defined " + what + ": " + strings.Join(sorted, ", ")
 }
 
-// distance is the Levenshtein edit distance between a and b.
+// distance is the optimal string alignment distance between a and b: insertions, deletions,
+// substitutions and swaps of two neighbours each count one, so "naem" is one edit from "name".
 func distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }

@@ -67,8 +67,24 @@ func Check(p *plan.Plan, files []output.File, outDir string) []Finding {
 			continue
 		}
 		checkCluster(c, m, report)
+		for _, comp := range c.Components {
+			dir := path.Join("kubernetes", "components", c.Name, comp.Namespace, comp.Deployment)
+			data := fileData(files, path.Join(dir, "kustomization.yaml"))
+			if err := CheckComponent(data, comp); err != nil {
+				findings = append(findings, Finding{Cluster: c.Name, Dir: dir, Message: err.Error()})
+			}
+		}
 	}
 	return findings
+}
+
+func fileData(files []output.File, p string) []byte {
+	for _, f := range files {
+		if f.Path == p {
+			return f.Data
+		}
+	}
+	return nil
 }
 
 func checkCluster(c *plan.Cluster, m resmap.ResMap, report func(string, ...any)) {

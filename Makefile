@@ -1,0 +1,39 @@
+# The commands a developer and CI run. Every target works offline once modules are downloaded.
+GO          ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+EXAMPLES    := $(wildcard examples/*/irsa.yaml)
+
+.PHONY: build test lint bench golden examples check schema fuzz
+
+build: ## bin/irsagen
+	$(GO) build -trimpath -o bin/irsagen ./cmd/irsagen
+
+test: ## every test
+	$(GO) test ./...
+
+lint: ## formatting, vet, staticcheck
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+bench: ## speed and memory benchmarks; see docs/benchmarks.md
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+golden: ## rewrite every golden file and example output (review the diff, say why in the commit)
+	GOLDIE_UPDATE=true $(GO) test ./...
+	$(MAKE) examples
+
+examples: build
+	@for cfg in $(EXAMPLES); do ./bin/irsagen generate -c $$cfg || exit 1; done
+
+schema: ## regenerate schema/irsa.schema.json from the config types
+	$(GO) run ./cmd/irsagen schema > schema/irsa.schema.json
+
+check: examples ## regenerate examples/ and fail if git sees a change
+	@if [ -n "$$(git status --porcelain -- examples schema)" ]; then \
+	  git status --porcelain -- examples schema; git --no-pager diff -- examples schema | head -100; \
+	  echo "examples/ or schema/ is stale: run make examples (or make schema) and commit"; exit 1; fi
+
+fuzz: ## a short run of every fuzz target
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./generator/config

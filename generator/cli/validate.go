@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/irsagen/irsagen/generator"
+	"github.com/irsagen/irsagen/generator/diag"
+)
+
+func newValidate(stdout io.Writer) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "validate",
+		Short: "Check the config, its security rules and quotas, and build every generated overlay",
+		Long: "validate runs every check of generate, then builds each cluster overlay and each Component\n" +
+			"with kustomize's library. It writes nothing. Exit status: 0 clean, 1 findings, 2 bad input.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v := settings(cmd)
+			format := v.GetString("error-format")
+			if format != "text" && format != "github-actions" {
+				return &exitError{code: ExitBadInput, err: fmt.Errorf("--error-format must be text or github-actions, not %q", format)}
+			}
+			res, err := generator.Generate(generator.Options{ConfigPath: v.GetString("config"), OutDir: v.GetString("output")})
+			if err != nil {
+				var list diag.List
+				if format == "github-actions" && errors.As(err, &list) {
+					printFindings(stdout, list, format)
+				}
+				return fail(err)
+			}
+			findings := generator.Check(res)
+			if len(findings) == 0 {
+				fmt.Fprintf(stdout, "%s: valid; %d roles, %d stacks, %d clusters\n", res.Config.Path,
+					len(res.Plan.Roles), len(res.Plan.Stacks), len(res.Plan.Clusters))
+				return nil
+			}
+			printFindings(stdout, findings, format)
+			return &exitError{code: ExitFindings, err: fmt.Errorf("%d finding(s)", len(findings))}
+		},
+	}
+	addConfigFlags(cmd, true)
+	cmd.Flags().String("error-format", "text", "text, or github-actions for workflow annotations")
+	return cmd
+}
+
+func printFindings(w io.Writer, list diag.List, format string) {
+	for _, d := range list {
+		if format != "github-actions" {
+			fmt.Fprintln(w, d)
+			continue
+		}
+		// https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+		props := "file=" + escapeProperty(d.File)
+		if !d.Pos.IsZero() {
+			props += fmt.Sprintf(",line=%d,col=%d", d.Pos.Line, d.Pos.Col)
+		}
+		fmt.Fprintf(w, "::error %s::%s\n", props, escapeData(d.Message))
+	}
+}
+
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
