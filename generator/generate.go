@@ -10,6 +10,7 @@ import (
 	"github.com/irsagen/irsagen/generator/output"
 	"github.com/irsagen/irsagen/generator/plan"
 	"github.com/irsagen/irsagen/generator/render"
+	"github.com/irsagen/irsagen/generator/rules"
 )
 
 // Result is a rendered tree and what it was rendered from.
@@ -26,7 +27,8 @@ type Options struct {
 	OutDir     string // default: the config's output.dir, else out/ beside the config
 }
 
-// Generate renders the output tree for a config. Bad input is returned as a diag.List.
+// Generate renders the output tree for a config and holds it to IAM's and CloudFormation's
+// quotas and to the trust rules. Bad input is returned as a diag.List.
 func Generate(opts Options) (*Result, error) {
 	f, err := LoadConfig(opts.ConfigPath)
 	if err != nil {
@@ -37,7 +39,11 @@ func Generate(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Config: f, Plan: p, OutDir: out, Files: render.Render(p)}, nil
+	files := render.Render(p)
+	if err := rules.Check(f, p, files).Err(); err != nil {
+		return nil, err
+	}
+	return &Result{Config: f, Plan: p, OutDir: out, Files: files}, nil
 }
 
 // LoadConfig loads and validates a config.

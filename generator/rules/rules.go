@@ -1,0 +1,163 @@
+// Package rules holds every generated role, policy and template to IAM's and CloudFormation's
+// quotas and to irsagen's trust rules, after render and before anything is written.
+//
+// Its findings are errors: a tree that breaks one would fail to deploy, or would let the wrong
+// pod assume a role. Each names the role or stack, the size and the limit, and what to do, at the
+// config line the resource comes from.
+package rules
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"unicode"
+
+	"github.com/irsagen/irsagen/generator/config"
+	"github.com/irsagen/irsagen/generator/diag"
+	"github.com/irsagen/irsagen/generator/output"
+	"github.com/irsagen/irsagen/generator/plan"
+	"github.com/irsagen/irsagen/generator/render"
+	"github.com/irsagen/irsagen/generator/trust"
+)
+
+// CloudFormation's quotas for one template. They cannot be raised.
+const (
+	MaxTemplateBytes     = 51_200
+	MaxTemplateResources = 500
+	maxTagsPerRole       = 50
+)
+
+// Check returns every quota or rule the plan and its rendered files break.
+func Check(f *config.File, p *plan.Plan, files []output.File) diag.List {
+	c := &checker{file: f.Path, cfg: f.Config}
+	for _, r := range p.Roles {
+		c.role(r)
+	}
+	for _, mp := range p.Policies {
+		c.managedPolicy(mp)
+	}
+	c.providers(p)
+	c.policyNames(p)
+	c.templates(p, files)
+	return c.diags.Sort()
+}
+
+type checker struct {
+	file  string
+	cfg   *config.Config
+	diags diag.List
+}
+
+func (c *checker) errorf(pos diag.Pos, format string, args ...any) {
+	c.diags.Add(c.file, pos, format, args...)
+}
+
+func (c *checker) role(r *plan.Role) {
+	pos := r.Source.Pos()
+	limits := r.Account.Limits
+	if len(r.Trust) == 0 {
+		c.errorf(pos, "role %s has no bound ServiceAccount; nothing could assume it", r.Name)
+	}
+	trustPolicy := render.TrustPolicy(r)
+	for _, f := range trust.Check(trustPolicy) {
+		c.errorf(pos, "role %s breaks trust rule %s: %s", r.Name, f.Rule, f.Message)
+	}
+	if n := Size(trustPolicy); n > limits.TrustPolicySize {
+		c.errorf(pos, "role %s: trust policy is %d characters for %d clusters, over IAM's %d; set perCluster: true to give each cluster its own role, or raise limits.trustPolicySize if the account's quota was raised",
+			r.Name, n, len(r.Trust), limits.TrustPolicySize)
+	}
+	if n := len(r.ManagedPolicyARNs); n > limits.ManagedPoliciesPerRole {
+		c.errorf(pos, "role %s: %d managed policies, over IAM's %d per role; merge named policies, or raise limits.managedPoliciesPerRole if the account's quota was raised",
+			r.Name, n, limits.ManagedPoliciesPerRole)
+	}
+	if r.InlinePolicy != nil {
+		if n := Size(r.InlinePolicy); n > limits.InlinePolicySize {
+			c.errorf(r.Source.At("inlinePolicy"), "role %s: inline policy is %d characters, over IAM's %d for all inline policies of a role; move statements into named policies",
+				r.Name, n, limits.InlinePolicySize)
+		}
+	}
+	if n := len(r.Tags); n > maxTagsPerRole {
+		c.errorf(pos, "role %s: %d tags with the defaults merged in, over IAM's %d", r.Name, n, maxTagsPerRole)
+	}
+}
+
+func (c *checker) managedPolicy(mp *plan.ManagedPolicy) {
+	limit := mp.Account.Limits.ManagedPolicySize
+	if n := Size(mp.Document); n > limit {
+		c.errorf(mp.Source.Pos(), "policy %s: %d characters in account %q, over IAM's %d for a managed policy; split it into two named policies",
+			mp.Name, n, mp.Account.Name, limit)
+	}
+}
+
+// providers checks the OIDC providers each account needs against its quota.
+func (c *checker) providers(p *plan.Plan) {
+	count := map[*plan.Account]int{}
+	for _, pr := range p.Providers {
+		count[pr.Account]++
+	}
+	for _, a := range p.Accounts {
+		if n := count[a]; n > a.Limits.OIDCProviders {
+			c.errorf(a.Source.Pos(), "account %q needs %d OIDC providers, over IAM's %d; raise limits.oidcProviders if the account's quota was raised",
+				a.Name, n, a.Limits.OIDCProviders)
+		}
+	}
+}
+
+// policyNames reports named policies whose names meet in one account: IAM compares them without
+// regard to case.
+func (c *checker) policyNames(p *plan.Plan) {
+	seen := map[string]*plan.ManagedPolicy{}
+	for _, mp := range p.Policies {
+		key := mp.Account.Name + "/" + lower(mp.Name)
+		if prev, dup := seen[key]; dup {
+			c.errorf(mp.Source.Pos(), "policy %s and policy %s (line %d) differ only in case; IAM would see one name in account %q",
+				mp.Name, prev.Name, prev.Source.Pos().Line, mp.Account.Name)
+			continue
+		}
+		seen[key] = mp
+	}
+}
+
+// templates checks each rendered template against CloudFormation's quotas.
+func (c *checker) templates(p *plan.Plan, files []output.File) {
+	size := map[string]int{}
+	for _, f := range files {
+		size[f.Path] = len(f.Data)
+	}
+	for _, s := range p.Stacks {
+		resources := len(s.Providers) + len(s.Policies) + len(s.Roles)
+		over := ""
+		switch {
+		case size[s.Template] > MaxTemplateBytes:
+			over = fmt.Sprintf("%d bytes, over CloudFormation's %d", size[s.Template], MaxTemplateBytes)
+		case resources > MaxTemplateResources:
+			over = fmt.Sprintf("%d resources, over CloudFormation's %d", resources, MaxTemplateResources)
+		default:
+			continue
+		}
+		advice := "split the account's roles over more stacks"
+		if s.Kind == plan.StackRoles {
+			advice = fmt.Sprintf("raise accounts[%s].roleStacks (now %d); each role then stays in its stack or moves to a new one, see docs/stacks.md", s.Account.Name, s.Account.RoleStacks)
+		}
+		c.errorf(s.Account.Source.Pos(), "stack %s would be %s; %s", s.Name, over, advice)
+	}
+}
+
+// Size is a policy's length as IAM counts it: the characters of its JSON, whitespace not counted.
+func Size(doc any) int {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		panic("rules: policy does not encode: " + err.Error())
+	}
+	n := 0
+	for _, r := range buf.String() {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+func lower(s string) string { return string(bytes.ToLower([]byte(s))) }

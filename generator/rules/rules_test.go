@@ -1,0 +1,203 @@
+package rules_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/irsagen/irsagen/generator/config"
+	"github.com/irsagen/irsagen/generator/diag"
+	"github.com/irsagen/irsagen/generator/plan"
+	"github.com/irsagen/irsagen/generator/render"
+	"github.com/irsagen/irsagen/generator/rules"
+)
+
+const head = `apiVersion: irsagen/v1
+kind: Config
+accounts:
+  - name: platform
+    id: "111122223333"
+    region: us-east-1
+%s
+clusters:
+%s
+`
+
+func clusters(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "  - {name: c%d, account: platform, region: us-east-1, oidcIssuer: \"https://oidc.eks.us-east-1.amazonaws.com/id/%032X\"}\n", i, i)
+	}
+	return b.String()
+}
+
+// check runs the pipeline up to rules.Check on a config.
+func check(t *testing.T, accountExtra string, nClusters int, rest string) (diag.List, *plan.Plan) {
+	t.Helper()
+	src := fmt.Sprintf(head, accountExtra, clusters(nClusters)) + rest
+	cfg, err := config.Parse("irsa.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("parse: %v\n%s", err, src)
+	}
+	f := &config.File{Path: "irsa.yaml", Dir: ".", Config: cfg}
+	if err := config.Validate(f); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	p, err := plan.Build(f, "..")
+	if err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	return rules.Check(f, p, render.Render(p)), p
+}
+
+func wantClean(t *testing.T, got diag.List) {
+	t.Helper()
+	if len(got) != 0 {
+		t.Errorf("want no findings, got:\n%v", got)
+	}
+}
+
+func wantOne(t *testing.T, got diag.List, parts ...string) {
+	t.Helper()
+	if len(got) != 1 {
+		t.Fatalf("want one finding, got %d:\n%v", len(got), got)
+	}
+	for _, p := range parts {
+		if !strings.Contains(got[0].String(), p) {
+			t.Errorf("finding %q does not say %q", got[0], p)
+		}
+	}
+}
+
+func TestTrustPolicySizeAtTheLimit(t *testing.T) {
+	sa := "serviceAccounts:\n  - {name: api, namespace: web, clusters: [\"*\"]}\n"
+	_, p := check(t, "", 5, sa)
+	size := rules.Size(render.TrustPolicy(p.Roles[0]))
+	at := fmt.Sprintf("    limits: {trustPolicySize: %d}", size)
+	got, _ := check(t, at, 5, sa)
+	wantClean(t, got)
+	over := fmt.Sprintf("    limits: {trustPolicySize: %d}", size-1)
+	got, _ = check(t, over, 5, sa)
+	wantOne(t, got, "irsa.yaml:", "role web_api", fmt.Sprintf("trust policy is %d characters for 5 clusters, over IAM's %d", size, size-1), "perCluster")
+}
+
+func TestDefaultTrustQuotaAllowsSomeClustersPerRole(t *testing.T) {
+	sa := "serviceAccounts:\n  - {name: api, namespace: web, clusters: [\"*\"]}\n"
+	// An EKS issuer costs about 436 characters per trust statement.
+	got, _ := check(t, "", 4, sa)
+	wantClean(t, got)
+	got, _ = check(t, "", 5, sa)
+	wantOne(t, got, "over IAM's 2048")
+	got, _ = check(t, "", 8, "serviceAccounts:\n  - {name: api, namespace: web, clusters: [\"*\"], perCluster: true}\n")
+	wantClean(t, got)
+}
+
+func TestManagedPoliciesPerRole(t *testing.T) {
+	policies := func(n int) string {
+		var names []string
+		for i := range n {
+			names = append(names, fmt.Sprintf("Policy%d", i))
+		}
+		return "serviceAccounts:\n  - {name: api, namespace: web, clusters: [c0], managedPolicies: [" + strings.Join(names, ", ") + "]}\n"
+	}
+	got, _ := check(t, "", 1, policies(10))
+	wantClean(t, got)
+	got, _ = check(t, "", 1, policies(11))
+	wantOne(t, got, "role web_api: 11 managed policies, over IAM's 10 per role")
+	got, _ = check(t, "    limits: {managedPoliciesPerRole: 11}", 1, policies(11))
+	wantClean(t, got)
+}
+
+// document makes a policy document of exactly size characters as IAM counts them.
+func document(t *testing.T, size int) string {
+	t.Helper()
+	doc := func(pad int) map[string]any {
+		return map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+			"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/" + strings.Repeat("x", pad),
+		}}}
+	}
+	base := rules.Size(doc(0))
+	if size < base {
+		t.Fatalf("size %d below the minimum %d", size, base)
+	}
+	return fmt.Sprintf(`{Version: "2012-10-17", Statement: [{Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/%s"}]}`, strings.Repeat("x", size-base))
+}
+
+func TestInlinePolicySize(t *testing.T) {
+	sa := func(size int) string {
+		return "serviceAccounts:\n  - name: api\n    namespace: web\n    clusters: [c0]\n    inlinePolicy: " + document(t, size) + "\n"
+	}
+	got, _ := check(t, "", 1, sa(10240))
+	wantClean(t, got)
+	got, _ = check(t, "", 1, sa(10241))
+	wantOne(t, got, "irsa.yaml:15:19:", "inline policy is 10241 characters, over IAM's 10240")
+}
+
+func TestManagedPolicySize(t *testing.T) {
+	cfg := func(size int) string {
+		return "policies:\n  - name: big\n    document: " + document(t, size) + "\n" +
+			"serviceAccounts:\n  - {name: api, namespace: web, clusters: [c0], policies: [big]}\n"
+	}
+	got, _ := check(t, "", 1, cfg(6144))
+	wantClean(t, got)
+	got, _ = check(t, "", 1, cfg(6145))
+	wantOne(t, got, "irsa.yaml:12:5:", "policy big: 6145 characters in account \"platform\", over IAM's 6144")
+	got, _ = check(t, "    limits: {managedPolicySize: 6144}", 1, cfg(6144))
+	wantClean(t, got)
+}
+
+func TestTagsMergedOverTheDefaults(t *testing.T) {
+	tags := func(prefix string, n int) string {
+		var kv []string
+		for i := range n {
+			kv = append(kv, fmt.Sprintf("%s%d: v", prefix, i))
+		}
+		return "{" + strings.Join(kv, ", ") + "}"
+	}
+	cfg := func(n int) string {
+		return "defaults:\n  tags: " + tags("d", 25) + "\nserviceAccounts:\n  - {name: api, namespace: web, clusters: [c0], tags: " + tags("s", n) + "}\n"
+	}
+	got, _ := check(t, "", 1, cfg(25))
+	wantClean(t, got)
+	got, _ = check(t, "", 1, cfg(26))
+	wantOne(t, got, "role web_api: 51 tags with the defaults merged in, over IAM's 50")
+}
+
+func TestRoleStackOverTheTemplateQuota(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("serviceAccounts:\n")
+	for i := range 120 {
+		fmt.Fprintf(&b, "  - {name: sa%d, namespace: team, clusters: [c0]}\n", i)
+	}
+	got, _ := check(t, "", 1, b.String())
+	wantOne(t, got, "irsa.yaml:4:5:", "stack irsa-platform-roles would be", "bytes, over CloudFormation's 51200", "raise accounts[platform].roleStacks (now 1)")
+	got, p := check(t, "    roleStacks: 4", 1, b.String())
+	wantClean(t, got)
+	if len(p.Stacks) != 5 {
+		t.Errorf("want a provider stack and 4 role stacks, got %d stacks", len(p.Stacks))
+	}
+}
+
+func TestProvidersPerAccount(t *testing.T) {
+	sa := "serviceAccounts:\n  - {name: api, namespace: web, clusters: [\"*\"], perCluster: true}\n"
+	got, _ := check(t, "    limits: {oidcProviders: 3}\n    roleStacks: 2", 3, sa)
+	wantClean(t, got)
+	got, _ = check(t, "    limits: {oidcProviders: 3}\n    roleStacks: 2", 4, sa)
+	wantOne(t, got, "account \"platform\" needs 4 OIDC providers, over IAM's 3")
+}
+
+func TestPolicyNamesDifferingInCase(t *testing.T) {
+	doc := `{Version: "2012-10-17", Statement: [{Effect: Allow, Action: "s3:GetObject", Resource: "*"}]}`
+	cfg := "policies:\n  - {name: Read, document: " + doc + "}\n  - {name: read, document: " + doc + "}\n" +
+		"serviceAccounts:\n  - {name: api, namespace: web, clusters: [c0], policies: [Read, read]}\n"
+	got, _ := check(t, "", 1, cfg)
+	wantOne(t, got, "differ only in case")
+}
+
+func TestSizeIgnoresWhitespace(t *testing.T) {
+	a := rules.Size(map[string]any{"Action": "s3:Get Object"})
+	b := rules.Size(map[string]any{"Action": "s3:GetObject"})
+	if a != b || b != len(`{"Action":"s3:GetObject"}`) {
+		t.Errorf("Size = %d and %d, want both %d", a, b, len(`{"Action":"s3:GetObject"}`))
+	}
+}
