@@ -24,7 +24,12 @@ type decoder struct {
 	// budget bounds the nodes visited, aliases included, so that an alias bomb fails quickly
 	// instead of expanding into gigabytes.
 	budget int
+	// depth is the nesting of free-form data (policy documents, args) being decoded.
+	depth int
 }
+
+// maxDepth bounds the nesting of free-form data; IAM policy documents need six levels.
+const maxDepth = 100
 
 var (
 	metaType     = reflect.TypeOf(Meta{})
@@ -46,7 +51,7 @@ func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
 	}
 	d.budget--
 	if d.budget == 0 {
-		d.errorf(start, "aliases expand to too many values; irsa.yaml refuses alias bombs")
+		d.errorf(start, "YAML aliases here expand to too many values; irsagen refuses alias bombs (\"billion laughs\")")
 	}
 	if d.budget <= 0 {
 		return nil
@@ -234,14 +239,17 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, outer *Meta, path 
 	if fields.meta != nil {
 		meta = v.FieldByIndex(fields.meta).Addr().Interface().(*Meta)
 		meta.pos = posOf(n)
-		path = ""
 	}
 	if isNull(n) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
+		// path still names the value in its enclosing object ("accounts[0]", "output").
 		d.errorf(n, "%s must be a mapping, not a %s", keyName(path), kindName(n))
 		return
+	}
+	if fields.meta != nil {
+		path = ""
 	}
 	for _, p := range d.pairs(n) {
 		idx, ok := fields.byKey[p.key.Value]
@@ -264,6 +272,15 @@ func (d *decoder) generic(n *yaml.Node, policy bool, meta *Meta, path string) an
 	if n = d.resolve(n); n == nil {
 		return nil
 	}
+	if d.depth >= maxDepth {
+		// Every level's path is recorded, so deep nesting costs memory quadratic in the depth.
+		root, _, _ := strings.Cut(path, ".")
+		root, _, _ = strings.Cut(root, "[")
+		d.errorf(n, "%s nests more than %d levels deep", keyName(root), maxDepth)
+		return nil
+	}
+	d.depth++
+	defer func() { d.depth-- }()
 	if meta != nil && path != "" {
 		meta.record(path, posOf(n))
 	}
@@ -290,7 +307,9 @@ func (d *decoder) generic(n *yaml.Node, policy bool, meta *Meta, path string) an
 	case "!!bool":
 		return strings.EqualFold(n.Value, "true")
 	case "!!int", "!!float":
-		if !policy {
+		// YAML numbers that JSON cannot spell (0x1F, 1_000, .inf) stay strings: args reach
+		// Jsonnet as JSON.
+		if !policy && json.Valid([]byte(n.Value)) {
 			return json.Number(n.Value)
 		}
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/irsagen/irsagen/generator/diag"
 )
@@ -37,7 +38,9 @@ func CheckDocument(doc map[string]any, report func(path, msg string)) {
 	switch ver := doc["Version"]; ver {
 	case "2012-10-17", "2008-10-17":
 	case nil:
-		report("", `policy document needs Version: "2012-10-17"`)
+		if !hasFold(doc, "Version") {
+			report("", `policy document needs Version: "2012-10-17"`)
+		}
 	default:
 		report("Version", fmt.Sprintf(`policy Version must be "2012-10-17", not %q`, fmt.Sprint(ver)))
 	}
@@ -48,7 +51,9 @@ func CheckDocument(doc map[string]any, report func(path, msg string)) {
 	case map[string]any:
 		statements = []any{s}
 	case nil:
-		report("", "policy document needs a Statement")
+		if !hasFold(doc, "Statement") {
+			report("", "policy document needs a Statement")
+		}
 		return
 	default:
 		report("Statement", "Statement must be a list of statements")
@@ -88,7 +93,9 @@ func checkStatement(st map[string]any, path string, report func(path, msg string
 	switch st["Effect"] {
 	case "Allow", "Deny":
 	case nil:
-		report(path, "statement needs Effect: Allow or Deny")
+		if !hasFold(st, "Effect") { // a miscased "effect" is reported above, with the fix
+			report(path, "statement needs Effect: Allow or Deny")
+		}
 	default:
 		report(path+".Effect", fmt.Sprintf("Effect must be Allow or Deny, not %q", fmt.Sprint(st["Effect"])))
 	}
@@ -140,9 +147,19 @@ func exactlyOne(st map[string]any, path, a, b string, report func(path, msg stri
 	switch {
 	case hasA && hasB:
 		report(path+"."+b, fmt.Sprintf("a statement takes %s or %s, not both", a, b))
-	case !hasA && !hasB:
+	case !hasA && !hasB && !hasFold(st, a) && !hasFold(st, b):
 		report(path, fmt.Sprintf("statement needs %s (or %s)", a, b))
 	}
+}
+
+// hasFold reports whether m has key k written in another case ("effect" for "Effect").
+func hasFold(m map[string]any, k string) bool {
+	for key := range m {
+		if key != k && strings.EqualFold(key, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func stringOrList(v any) bool {

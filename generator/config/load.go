@@ -58,11 +58,31 @@ func Parse(name string, data []byte) (*Config, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// parserProblems are the messages of yaml.v3's parser (not its scanner). For these it reports
+// the 0-based line of the enclosing collection or of the offending token, one line early: an
+// unclosed "[" on line 16 is reported at line 15.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
+
 // syntaxError turns yaml.v3's "yaml: line N: msg" into a diagnostic. The parser reports lines
 // only, so the column is the line's first.
 func syntaxError(name string, err error) error {
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if parserProblems[m[2]] {
+			line++
+		}
 		return diag.List{{File: name, Pos: diag.Pos{Line: line, Col: 1}, Message: "invalid YAML: " + m[2]}}
 	}
 	return diag.List{{File: name, Pos: diag.Pos{Line: 1, Col: 1}, Message: fmt.Sprintf("invalid YAML: %v", err)}}

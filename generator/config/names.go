@@ -42,3 +42,14 @@ func validQualifiedName(k string) bool {
 	}
 	return len(name) <= 63 && labelName.MatchString(name)
 }
+
+// Partition is the AWS partition of a region: aws-cn for cn-*, aws-us-gov for us-gov-*, else aws.
+func Partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}

@@ -36,7 +36,7 @@ type Output struct {
 type Account struct {
 	Meta       `yaml:"-"`
 	Name       string `yaml:"name" jsonschema:"required,pattern=^[a-z0-9]([a-z0-9-]{0\\,38}[a-z0-9])?$,description=Short name used in stack names and file paths."`
-	ID         string `yaml:"id" jsonschema:"required,pattern=^[0-9]{12}$,description=12-digit account id. Quote it: leading zeros matter."`
+	ID         string `yaml:"id" jsonschema:"required,oneof_type=string;integer,description=12-digit account id. Quote it: leading zeros matter." jsonschema_extras:"pattern=^[0-9]{12}$"`
 	Region     string `yaml:"region" jsonschema:"required,description=Region where this account's IAM stacks are deployed."`
 	RoleStacks int    `yaml:"roleStacks,omitempty" jsonschema:"minimum=1,maximum=1000,description=Number of stacks this account's roles are spread over (default 1). Changing it moves some roles between stacks."`
 	Limits     Limits `yaml:"limits,omitempty" jsonschema:"description=Quotas this account has had raised; overrides the top-level limits."`
@@ -64,7 +64,7 @@ type ClusterKustomize struct {
 // Pointers distinguish "not set" from a zero value.
 type RoleSettings struct {
 	RolePath             *string           `yaml:"rolePath,omitempty" jsonschema:"pattern=^/([!-~]+/)?$,description=IAM path of the role (default /)."`
-	PermissionsBoundary  *string           `yaml:"permissionsBoundary,omitempty" jsonschema:"description=ARN of the managed policy that bounds the role."`
+	PermissionsBoundary  *string           `yaml:"permissionsBoundary,omitempty" jsonschema:"description=Managed policy that bounds the role: an ARN\\, or the name (with optional path) of a customer policy resolved in the role's own account."`
 	MaxSessionDuration   *int              `yaml:"maxSessionDuration,omitempty" jsonschema:"minimum=3600,maximum=43200"`
 	Tags                 map[string]string `yaml:"tags,omitempty" jsonschema:"description=Role tags; a ServiceAccount's tags are merged over the defaults."`
 	Audience             *string           `yaml:"audience,omitempty" jsonschema:"description=Token audience (default sts.amazonaws.com in every partition)."`
@@ -85,11 +85,12 @@ type Limits struct {
 // Policy is a reusable named policy.
 type Policy struct {
 	Meta        `yaml:"-"`
-	Name        string   `yaml:"name" jsonschema:"required,pattern=^[A-Za-z0-9+=\\,.@_-]{1\\,128}$"`
-	Description string   `yaml:"description,omitempty" jsonschema:"maxLength=1000"`
-	Document    Document `yaml:"document,omitempty" jsonschema:"description=An IAM policy document written in YAML."`
-	Jsonnet     string   `yaml:"jsonnet,omitempty" jsonschema:"description=A Jsonnet file relative to irsa.yaml that evaluates to a policy document."`
-	Args        Value    `yaml:"args,omitempty" jsonschema:"description=Top-level arguments of the Jsonnet file."`
+	Name        string       `yaml:"name" jsonschema:"required,pattern=^[A-Za-z0-9+=\\,.@_-]{1\\,128}$"`
+	Description string       `yaml:"description,omitempty" jsonschema:"maxLength=1000"`
+	Document    Document     `yaml:"document,omitempty" jsonschema:"description=An IAM policy document written in YAML."`
+	Jsonnet     string       `yaml:"jsonnet,omitempty" jsonschema:"description=A Jsonnet file relative to irsa.yaml that evaluates to a policy document."`
+	Args        Value        `yaml:"args,omitempty" jsonschema:"description=Top-level arguments of the Jsonnet file."`
+	Accept      []Acceptance `yaml:"accept,omitempty" jsonschema:"description=Permission-lint findings on this policy accepted on purpose; see docs/lint.md."`
 }
 
 // ServiceAccount is a Kubernetes ServiceAccount bound to one or more clusters, and its role.
@@ -107,7 +108,16 @@ type ServiceAccount struct {
 	Deployments     []string          `yaml:"deployments,omitempty" jsonschema:"description=Deployments in the namespace that run as this ServiceAccount."`
 	Annotations     map[string]string `yaml:"annotations,omitempty"`
 	Labels          map[string]string `yaml:"labels,omitempty"`
+	WellKnown       []WellKnown       `yaml:"wellKnown,omitempty" jsonschema:"description=Policies from irsagen's built-in library of add-ons (irsagen policies lists them)\\, attached inline."`
+	Accept          []Acceptance      `yaml:"accept,omitempty" jsonschema:"description=Permission-lint findings on this ServiceAccount's inlinePolicy\\, wellKnown add-ons and managedPolicies accepted on purpose; see docs/lint.md."`
 	RoleSettings    `yaml:",inline"`
+}
+
+// WellKnown attaches a policy of the built-in add-on library, e.g. external-dns.
+type WellKnown struct {
+	Meta `yaml:"-"`
+	Name string `yaml:"name" jsonschema:"required,description=Name of the add-on policy; irsagen policies lists them."`
+	Args Value  `yaml:"args,omitempty" jsonschema:"description=Arguments of the add-on policy."`
 }
 
 // Document is an IAM policy document as written: maps, lists, strings and booleans. Numbers keep

@@ -121,7 +121,11 @@ func (v *validator) name(m *Meta, what, name string, re *regexp.Regexp, rule str
 	return true
 }
 
-var eksIssuerHost = regexp.MustCompile(`^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$`)
+var (
+	eksIssuerHost = regexp.MustCompile(`^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$`)
+	// issuerHostPath is an issuer without its scheme, in the shape IAM OIDC provider ARNs take.
+	issuerHostPath = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(/[A-Za-z0-9._~-]+)*$`)
+)
 
 func (v *validator) checkClusters() {
 	v.clusters = map[string]*Cluster{}
@@ -139,6 +143,10 @@ func (v *validator) checkClusters() {
 		}
 		v.accountRef(&c.Meta, "account", c.Account, true)
 		v.region(&c.Meta, c.Region)
+		if a, ok := v.accounts[c.Account]; ok && region.MatchString(c.Region) && region.MatchString(a.Region) && Partition(c.Region) != Partition(a.Region) {
+			v.errorf(c.At("account"), "cluster %q is in %s (partition %s), but account %q is in %s (partition %s); an account belongs to one partition, so name an account of partition %s",
+				c.Name, c.Region, Partition(c.Region), a.Name, a.Region, Partition(a.Region), Partition(c.Region))
+		}
 		if issuer, ok := v.issuer(c); ok {
 			if prev, dup := issuers[issuer]; dup {
 				v.errorf(c.At("oidcIssuer"), "clusters %q (line %d) and %q have the same oidcIssuer; each EKS cluster has its own", prev.Name, prev.Pos().Line, c.Name)
@@ -179,6 +187,11 @@ func (v *validator) issuer(c *Cluster) (string, bool) {
 		return "", false
 	case u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Port() != "" || strings.HasSuffix(u.Path, "/") || u.Host != strings.ToLower(u.Host):
 		v.errorf(pos, "oidcIssuer %q must be a plain https://host/path URL in lowercase, without port, query, fragment or trailing slash", c.OIDCIssuer)
+		return "", false
+	case !issuerHostPath.MatchString(strings.TrimPrefix(c.OIDCIssuer, "https://")):
+		// The host and path become the OIDC provider's ARN and the prefix of the trust policy's
+		// condition keys: a wildcard, an escape or a colon there would change what they match.
+		v.errorf(pos, "oidcIssuer %q must be https://<DNS name>/<path> with path segments of letters, digits and ._~- only; no wildcards, escapes or colons", c.OIDCIssuer)
 		return "", false
 	}
 	if m := eksIssuerHost.FindStringSubmatch(u.Host); m != nil && region.MatchString(c.Region) {
@@ -223,8 +236,11 @@ func (v *validator) settings(m *Meta, prefix string, s *RoleSettings) {
 	if s.RolePath != nil && (len(*s.RolePath) > 512 || !iamPath.MatchString(*s.RolePath)) {
 		v.errorf(m.At(prefix+"rolePath"), "rolePath %q must start and end with '/' and hold printable ASCII only, e.g. /irsa/", *s.RolePath)
 	}
-	if s.PermissionsBoundary != nil && !policyARN.MatchString(*s.PermissionsBoundary) {
-		v.errorf(m.At(prefix+"permissionsBoundary"), "permissionsBoundary %q must be a policy ARN such as arn:aws:iam::111122223333:policy/boundary", *s.PermissionsBoundary)
+	// A boundary is a policy ARN, or the name (with an optional path) of a customer policy that
+	// exists under that name in every account: IAM attaches only policies of the role's own
+	// account, so a fleet-wide default must be resolved in each role's account.
+	if b := s.PermissionsBoundary; b != nil && !policyARN.MatchString(*b) && (strings.HasPrefix(*b, "arn:") || !managedName.MatchString(*b)) {
+		v.errorf(m.At(prefix+"permissionsBoundary"), "permissionsBoundary %q must be a policy ARN (arn:aws:iam::111122223333:policy/irsa-boundary) or the name of a policy in each role's account (irsa-boundary)", *b)
 	}
 	if s.MaxSessionDuration != nil && (*s.MaxSessionDuration < 3600 || *s.MaxSessionDuration > 43200) {
 		v.errorf(m.At(prefix+"maxSessionDuration"), "maxSessionDuration must be between 3600 and 43200 seconds, not %d", *s.MaxSessionDuration)
@@ -238,6 +254,7 @@ func (v *validator) settings(m *Meta, prefix string, s *RoleSettings) {
 	if len(s.Tags) > 50 {
 		v.errorf(m.At(prefix+"tags"), "a role takes at most 50 tags, not %d", len(s.Tags))
 	}
+	folded := map[string]string{} // IAM compares a role's tag keys regardless of case
 	for _, k := range sortedKeys(s.Tags) {
 		val := s.Tags[k]
 		pos := m.At(prefix + "tags." + k)
@@ -246,9 +263,12 @@ func (v *validator) settings(m *Meta, prefix string, s *RoleSettings) {
 			v.errorf(pos, "tag key %q must be 1 to 128 letters, digits, spaces or _.:/=+-@", k)
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			v.errorf(pos, "tag key %q uses the reserved prefix aws:", k)
+		case folded[strings.ToLower(k)] != "":
+			v.errorf(pos, "tag keys %q and %q differ only in case; IAM treats them as one key", folded[strings.ToLower(k)], k)
 		case len(val) > 256 || !tagChars.MatchString(val):
 			v.errorf(pos, "tag %q: value must be at most 256 letters, digits, spaces or _.:/=+-@", k)
 		}
+		folded[strings.ToLower(k)] = k
 	}
 }
 

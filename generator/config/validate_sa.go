@@ -117,6 +117,7 @@ func (v *validator) checkServiceAccounts() {
 			}
 		}
 		v.settings(&sa.Meta, "", &sa.RoleSettings)
+		v.wellKnown(sa)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"unicode"
+
+	"github.com/irsagen/irsagen/generator/config"
 )
 
 const maxRoleName = 64
@@ -78,12 +80,4 @@ func bucket(key string, n int) int {
 }
 
 // Partition is the AWS partition of a region.
-func Partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
+func Partition(region string) string { return config.Partition(region) }

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"path"
 	"sort"
 
@@ -18,7 +20,24 @@ func componentDir(c *plan.Component) string {
 }
 
 func serviceAccountFile(sa *plan.ServiceAccount) string {
-	return path.Join(clusterDir(sa.Cluster.Name), sa.Namespace, sa.Name+".yaml")
+	return path.Join(clusterDir(sa.Cluster.Name), sa.Namespace, yamlFileName(sa.Name))
+}
+
+// maxFileName is the longest file name that common file systems hold (NAME_MAX on ext4, XFS,
+// APFS and NTFS).
+const maxFileName = 255
+
+// yamlFileName is name.yaml, unless that is longer than a file name may be: a Kubernetes name
+// may hold 253 characters. A longer one keeps its start and ends in '_' and a hash of the whole
+// name; no Kubernetes name contains '_', so it cannot meet another ServiceAccount's file.
+func yamlFileName(name string) string {
+	const ext = ".yaml"
+	if len(name)+len(ext) <= maxFileName {
+		return name + ext
+	}
+	sum := sha256.Sum256([]byte(name))
+	h := hex.EncodeToString(sum[:])[:10]
+	return name[:maxFileName-len(ext)-len(h)-1] + "_" + h + ext
 }
 
 func kubernetes(p *plan.Plan) []output.File {
