@@ -17,7 +17,7 @@ import (
 // Exit statuses, as SPEC §2 gives them.
 const (
 	ExitOK       = 0
-	ExitFindings = 1 // diff: the tree differs; validate: findings
+	ExitFindings = 1 // diff: the tree differs; validate: findings; explain: not configured
 	ExitBadInput = 2
 	ExitFailure  = 3
 )
@@ -79,7 +79,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newGenerate(stdout),
 		newDiff(stdout),
 		newValidate(stdout),
+		newExplain(stdout),
 		newInit(stdout),
+		newPolicies(stdout),
 		newSchema(stdout),
 		newVersion(stdout),
 	)

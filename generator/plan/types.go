@@ -92,12 +92,20 @@ type Role struct {
 	Tags                []Tag
 	ManagedPolicyARNs   []string // sorted; includes the ARNs of Policies
 	Policies            []*ManagedPolicy
-	InlinePolicy        config.Document // nil when there is none
+	InlinePolicies      []InlinePolicy // by name
 	Namespace           string
 	ServiceAccount      string
 	Trust               []TrustStatement // one per cluster, by cluster name
 	Stack               *Stack
 	Source              *config.ServiceAccount
+}
+
+// InlinePolicy is a policy embedded in one role: the config's inlinePolicy ("inline"), a
+// wellKnown add-on policy, or a Jsonnet policy whose document differs between the roles of an
+// account.
+type InlinePolicy struct {
+	Name     string
+	Document map[string]any
 }
 
 // Tag is an IAM tag, exactly as written in the config.

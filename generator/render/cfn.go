@@ -75,8 +75,11 @@ func role(r *plan.Role) *yaml.Node {
 	if len(r.ManagedPolicyARNs) > 0 {
 		arns = strs(r.ManagedPolicyARNs)
 	}
-	if r.InlinePolicy != nil {
-		inline = seq(mapping("PolicyName", str("inline"), "PolicyDocument", document(map[string]any(r.InlinePolicy))))
+	if len(r.InlinePolicies) > 0 {
+		inline = seq()
+		for _, p := range r.InlinePolicies {
+			inline.Content = append(inline.Content, mapping("PolicyName", str(p.Name), "PolicyDocument", document(p.Document)))
+		}
 	}
 	if len(r.Tags) > 0 {
 		tags = seq()

@@ -70,11 +70,17 @@ func (c *checker) role(r *plan.Role) {
 		c.errorf(pos, "role %s: %d managed policies, over IAM's %d per role; merge named policies, or raise limits.managedPoliciesPerRole if the account's quota was raised",
 			r.Name, n, limits.ManagedPoliciesPerRole)
 	}
-	if r.InlinePolicy != nil {
-		if n := Size(r.InlinePolicy); n > limits.InlinePolicySize {
-			c.errorf(r.Source.At("inlinePolicy"), "role %s: inline policy is %d characters, over IAM's %d for all inline policies of a role; move statements into named policies",
-				r.Name, n, limits.InlinePolicySize)
+	inline := 0
+	for _, p := range r.InlinePolicies {
+		inline += Size(p.Document)
+	}
+	if inline > limits.InlinePolicySize {
+		at := r.Source.Pos()
+		if len(r.InlinePolicies) == 1 && r.InlinePolicies[0].Name == "inline" {
+			at = r.Source.At("inlinePolicy")
 		}
+		c.errorf(at, "role %s: inline policies are %d characters, over IAM's %d for all inline policies of a role; move statements into named policies",
+			r.Name, inline, limits.InlinePolicySize)
 	}
 	if n := len(r.Tags); n > maxTagsPerRole {
 		c.errorf(pos, "role %s: %d tags with the defaults merged in, over IAM's %d", r.Name, n, maxTagsPerRole)

@@ -130,7 +130,7 @@ func TestInlinePolicySize(t *testing.T) {
 	got, _ := check(t, "", 1, sa(10240))
 	wantClean(t, got)
 	got, _ = check(t, "", 1, sa(10241))
-	wantOne(t, got, "irsa.yaml:15:19:", "inline policy is 10241 characters, over IAM's 10240")
+	wantOne(t, got, "irsa.yaml:15:19:", "inline policies are 10241 characters, over IAM's 10240")
 }
 
 func TestManagedPolicySize(t *testing.T) {
