@@ -2,6 +2,7 @@
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 EXAMPLES    := $(wildcard examples/*/irsa.yaml)
+FUZZTIME    ?= 20s
 
 .PHONY: build test lint bench golden examples check schema fuzz
 
@@ -35,5 +36,5 @@ check: examples ## regenerate examples/ and fail if git sees a change
 	  git status --porcelain -- examples schema; git --no-pager diff -- examples schema | head -100; \
 	  echo "examples/ or schema/ is stale: run make examples (or make schema) and commit"; exit 1; fi
 
-fuzz: ## a short run of every fuzz target
-	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./generator/config
+fuzz: ## a short bounded run of every fuzz target (FUZZTIME=5m make fuzz for a longer one)
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./generator/config

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/irsagen/irsagen/generator/config"
+	"github.com/irsagen/irsagen/generator/diag"
+	"github.com/irsagen/irsagen/generator/lint"
 	"github.com/irsagen/irsagen/generator/output"
 	"github.com/irsagen/irsagen/generator/plan"
 	"github.com/irsagen/irsagen/generator/render"
@@ -19,12 +21,18 @@ type Result struct {
 	Plan   *plan.Plan
 	OutDir string // the output directory, as the user named it or as derived from the config
 	Files  []output.File
+	// Lint is the permission lint's verdict. Its findings fail Generate unless
+	// Options.KeepLintFindings is set.
+	Lint lint.Result
 }
 
 // Options select the config and the output directory.
 type Options struct {
 	ConfigPath string // default ./irsa.yaml
 	OutDir     string // default: the config's output.dir, else out/ beside the config
+	// KeepLintFindings returns permission-lint findings in Result.Lint instead of failing with
+	// them: validate reports them as findings, explain does not need them.
+	KeepLintFindings bool
 }
 
 // Generate renders the output tree for a config and holds it to IAM's and CloudFormation's
@@ -40,10 +48,15 @@ func Generate(opts Options) (*Result, error) {
 		return nil, err
 	}
 	files := render.Render(p)
-	if err := rules.Check(f, p, files).Err(); err != nil {
+	errs := rules.Check(f, p, files)
+	findings := lint.Run(f, p)
+	if !opts.KeepLintFindings {
+		errs = append(errs, findings.Diagnostics()...)
+	}
+	if err := errs.Sort().Err(); err != nil {
 		return nil, err
 	}
-	return &Result{Config: f, Plan: p, OutDir: out, Files: files}, nil
+	return &Result{Config: f, Plan: p, OutDir: out, Files: files, Lint: findings}, nil
 }
 
 // LoadConfig loads and validates a config.
@@ -55,8 +68,18 @@ func LoadConfig(path string) (*config.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := config.Validate(f); err != nil {
-		return nil, err
+	// Accept entries are checked with the config, so that a misspelt rule id is reported with
+	// the other config errors.
+	var errs diag.List
+	for _, err := range []error{config.Validate(f), lint.CheckAccepts(f)} {
+		if list, ok := err.(diag.List); ok {
+			errs = append(errs, list...)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.Sort()
 	}
 	return f, nil
 }

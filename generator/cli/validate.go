@@ -17,7 +17,11 @@ func newValidate(stdout io.Writer) *cobra.Command {
 		Use:   "validate",
 		Short: "Check the config, its security rules and quotas, and build every generated overlay",
 		Long: "validate runs every check of generate, then builds each cluster overlay and each Component\n" +
-			"with kustomize's library. It writes nothing. Exit status: 0 clean, 1 findings, 2 bad input.",
+			"with kustomize's library. It writes nothing. Exit status: 0 clean, 1 findings, 2 bad input.\n\n" +
+			"Permission-lint findings (\"irsa.yaml:12:19: [allow-all] ...\", see docs/lint.md) are findings here:\n" +
+			"they are listed with the overlay findings and validate exits 1. generate and diff refuse the same\n" +
+			"config with exit 2, like any other bad input, until each finding is fixed or accepted in irsa.yaml.\n" +
+			"A config that irsagen cannot load, plan or hold to the quotas and trust rules is bad input (2).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			v := settings(cmd)
@@ -25,7 +29,7 @@ func newValidate(stdout io.Writer) *cobra.Command {
 			if format != "text" && format != "github-actions" {
 				return &exitError{code: ExitBadInput, err: fmt.Errorf("--error-format must be text or github-actions, not %q", format)}
 			}
-			res, err := generator.Generate(generator.Options{ConfigPath: v.GetString("config"), OutDir: v.GetString("output")})
+			res, err := generator.Generate(generator.Options{ConfigPath: v.GetString("config"), OutDir: v.GetString("output"), KeepLintFindings: true})
 			if err != nil {
 				var list diag.List
 				if format == "github-actions" && errors.As(err, &list) {
@@ -33,7 +37,7 @@ func newValidate(stdout io.Writer) *cobra.Command {
 				}
 				return fail(err)
 			}
-			findings := generator.Check(res)
+			findings := append(res.Lint.Diagnostics(), generator.Check(res)...)
 			if len(findings) == 0 {
 				fmt.Fprintf(stdout, "%s: valid; %d roles, %d stacks, %d clusters\n", res.Config.Path,
 					len(res.Plan.Roles), len(res.Plan.Stacks), len(res.Plan.Clusters))
