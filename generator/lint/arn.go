@@ -95,31 +95,4 @@ func arnProblem(s string) string {
 	return ""
 }
 
-// globMatch reports whether s matches an IAM pattern: "*" is any run of characters and "?" one
-// character; nothing else is special.
-func globMatch(pattern, s string) bool {
-	p, t := []rune(pattern), []rune(s)
-	pi, ti := 0, 0
-	star, mark := -1, 0
-	for ti < len(t) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, ti
-			pi++
-		case star >= 0:
-			mark++
-			pi, ti = star+1, mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
-
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/irsagen/irsagen/generator/plan"
+	"github.com/irsagen/irsagen/generator/trust"
 )
 
 // value is one string of a policy element and the path it was written at, relative to its
@@ -161,7 +162,7 @@ func (c *statementCheck) action(a value, every string, resources []value) {
 			return
 		}
 	}
-	if globMatch(low, "iam:passrole") {
+	if trust.GlobMatch(low, "iam:passrole", false) {
 		if every != "" {
 			c.add(RulePassRoleWildcard, a, "allows iam:PassRole (Action %q) %s, so the pod can hand any role, however powerful, to a service it controls; name the role ARNs it passes", a.s, every)
 		}
@@ -169,7 +170,7 @@ func (c *statementCheck) action(a value, every string, resources []value) {
 			c.add(RulePassRoleUnscoped, a, "allows iam:PassRole (Action %q) without an iam:PassedToService condition, so the role can be passed to any service; add Condition: {StringEquals: {\"iam:PassedToService\": \"<service>.amazonaws.com\"}}", a.s)
 		}
 	}
-	if every != "" && globMatch(low, "sts:assumerole") {
+	if every != "" && trust.GlobMatch(low, "sts:assumerole", false) {
 		c.add(RuleAssumeRoleWildcard, a, "allows sts:AssumeRole (Action %q) %s, so the pod can become any role that trusts its account; name the role ARNs it assumes", a.s, every)
 	}
 }
@@ -207,7 +208,7 @@ func anyRole(resources []value) bool {
 			return true
 		}
 		a, ok := parseARN(r.s)
-		if !ok || !globMatch(a.service, "iam") {
+		if !ok || !trust.GlobMatch(a.service, "iam", false) {
 			continue
 		}
 		lit := a.resource

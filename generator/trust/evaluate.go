@@ -126,7 +126,7 @@ func (st statement) evaluate(req Request, ctx requestContext) StatementResult {
 
 func anyGlob(patterns []string, s string, foldCase bool) bool {
 	for _, p := range patterns {
-		if globMatch(p, s, foldCase) {
+		if GlobMatch(p, s, foldCase) {
 			return true
 		}
 	}

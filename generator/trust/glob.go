@@ -9,7 +9,7 @@ import "strings"
 
 // globMatch reports whether s matches pattern. foldCase makes the comparison case-insensitive, as
 // IAM does for actions.
-func globMatch(pattern, s string, foldCase bool) bool {
+func GlobMatch(pattern, s string, foldCase bool) bool {
 	if foldCase {
 		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
 	}

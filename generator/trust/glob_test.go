@@ -34,8 +34,8 @@ func TestGlobMatch(t *testing.T) {
 		{"a\\*", "a*", false, false},
 	}
 	for _, tc := range tests {
-		if got := globMatch(tc.pattern, tc.s, tc.fold); got != tc.want {
-			t.Errorf("globMatch(%q, %q, %v) = %v, want %v", tc.pattern, tc.s, tc.fold, got, tc.want)
+		if got := GlobMatch(tc.pattern, tc.s, tc.fold); got != tc.want {
+			t.Errorf("GlobMatch(%q, %q, %v) = %v, want %v", tc.pattern, tc.s, tc.fold, got, tc.want)
 		}
 	}
 }

@@ -25,7 +25,7 @@ type comparison struct {
 }
 
 func equal(p, r string) bool     { return p == r }
-func like(p, r string) bool      { return globMatch(p, r, false) }
+func like(p, r string) bool      { return GlobMatch(p, r, false) }
 func boolEqual(p, r string) bool { return isBool(p) && strings.EqualFold(p, r) }
 func isBool(s string) bool       { return strings.EqualFold(s, "true") || strings.EqualFold(s, "false") }
 
