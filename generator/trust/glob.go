@@ -7,7 +7,8 @@ package trust
 
 import "strings"
 
-// globMatch reports whether s matches pattern. foldCase makes the comparison case-insensitive, as
+// GlobMatch reports whether s matches an IAM pattern ("*" is any run of characters, "?" one
+// character). foldCase makes the comparison case-insensitive, as
 // IAM does for actions.
 func GlobMatch(pattern, s string, foldCase bool) bool {
 	if foldCase {
