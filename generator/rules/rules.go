@@ -38,6 +38,7 @@ func Check(f *config.File, p *plan.Plan, files []output.File) diag.List {
 	}
 	c.providers(p)
 	c.policyNames(p)
+	c.logicalIDs(p)
 	c.templates(p, files)
 	return c.diags.Sort()
 }
@@ -121,6 +122,30 @@ func (c *checker) policyNames(p *plan.Plan) {
 			continue
 		}
 		seen[key] = mp
+	}
+}
+
+// logicalIDs reports two resources of one template with one logical id. Ids carry a hash of the
+// resource's IAM name, so this takes a hash collision; CloudFormation would keep only one of them.
+func (c *checker) logicalIDs(p *plan.Plan) {
+	for _, s := range p.Stacks {
+		seen := map[string]diag.Pos{}
+		add := func(id, what string, pos diag.Pos) {
+			if prev, dup := seen[id]; dup {
+				c.errorf(pos, "%s would have logical id %s in stack %s, like the resource from line %d; rename one of them", what, id, s.Name, prev.Line)
+				return
+			}
+			seen[id] = pos
+		}
+		for _, pr := range s.Providers {
+			add(pr.LogicalID, "the OIDC provider of cluster "+pr.Cluster.Name, pr.Cluster.Source.Pos())
+		}
+		for _, mp := range s.Policies {
+			add(mp.LogicalID, "policy "+mp.Name, mp.Source.Pos())
+		}
+		for _, r := range s.Roles {
+			add(r.LogicalID, "role "+r.Name, r.Source.Pos())
+		}
 	}
 }
 

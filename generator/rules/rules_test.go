@@ -201,3 +201,38 @@ func TestSizeIgnoresWhitespace(t *testing.T) {
 		t.Errorf("Size = %d and %d, want both %d", a, b, len(`{"Action":"s3:GetObject"}`))
 	}
 }
+
+func TestLogicalIDsAreDistinct(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("serviceAccounts:\n")
+	for i := range 40 {
+		// Names that a CamelCase form alone would merge: a-b, ab, a.b ...
+		fmt.Fprintf(&b, "  - {name: \"s-%d\", namespace: ns, clusters: [c0]}\n  - {name: \"s%d\", namespace: ns, clusters: [c0]}\n", i, i)
+	}
+	got, p := check(t, "    roleStacks: 4", 1, b.String())
+	wantClean(t, got)
+	ids := map[string]string{}
+	for _, r := range p.Roles {
+		if prev, dup := ids[r.LogicalID]; dup {
+			t.Errorf("roles %s and %s share logical id %s", prev, r.Name, r.LogicalID)
+		}
+		ids[r.LogicalID] = r.Name
+	}
+}
+
+func TestLogicalIDCollisionIsReported(t *testing.T) {
+	src := fmt.Sprintf(head, "", clusters(1)) + "serviceAccounts:\n  - {name: a, namespace: ns, clusters: [c0]}\n  - {name: b, namespace: ns, clusters: [c0]}\n"
+	cfg, err := config.Parse("irsa.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &config.File{Path: "irsa.yaml", Dir: ".", Config: cfg}
+	p, err := plan.Build(f, "..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As if the hashes of two names met.
+	p.Roles[1].LogicalID = p.Roles[0].LogicalID
+	got := rules.Check(f, p, render.Render(p))
+	wantOne(t, got, "irsa.yaml:13:5:", "role ns_b would have logical id", "like the resource from line 12")
+}
