@@ -164,18 +164,28 @@ func stderrSuffix(stderr string) string {
 	return ""
 }
 
-// tail keeps the end of a worker's stderr: enough to explain a crash, bounded however much a
-// crashing runtime prints.
-type tail struct{ buf []byte }
+// tail keeps the start and the end of a worker's stderr, bounded however much a crashing runtime
+// prints: the runtime says what went wrong ("fatal error: stack overflow") before its goroutine
+// dump, and the worker's own last words come at the end.
+type tail struct{ head, buf []byte }
 
 const tailSize = 8 << 10
 
 func (t *tail) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
+	if room := tailSize - len(t.head); room > 0 {
+		n := min(room, len(p))
+		t.head = append(t.head, p[:n]...)
+		if n == len(p) {
+			return len(p), nil
+		}
+		t.buf = append(t.buf, p[n:]...)
+	} else {
+		t.buf = append(t.buf, p...)
+	}
 	if len(t.buf) > tailSize {
 		t.buf = t.buf[len(t.buf)-tailSize:]
 	}
 	return len(p), nil
 }
 
-func (t *tail) String() string { return string(t.buf) }
+func (t *tail) String() string { return string(t.head) + string(t.buf) }
