@@ -27,12 +27,19 @@ func TestWorkerDied(t *testing.T) {
 	}
 }
 
-func TestTailKeepsTheEnd(t *testing.T) {
+func TestTailKeepsTheStartAndTheEnd(t *testing.T) {
 	var tl tail
-	tl.Write(bytes.Repeat([]byte("x"), tailSize))
+	tl.Write([]byte("fatal error: stack overflow\n"))
+	for range 10 {
+		tl.Write(bytes.Repeat([]byte("x"), tailSize))
+	}
 	tl.Write([]byte("the end"))
-	if got := tl.String(); len(got) != tailSize || !strings.HasSuffix(got, "the end") {
-		t.Errorf("tail kept %d bytes ending %q", len(got), got[len(got)-10:])
+	got := tl.String()
+	if len(got) != 2*tailSize || !strings.HasPrefix(got, "fatal error: stack overflow") || !strings.HasSuffix(got, "the end") {
+		t.Errorf("tail kept %d bytes, %q ... %q", len(got), got[:30], got[len(got)-10:])
+	}
+	if msg := workerDied("p.jsonnet", nil, got).Message; !strings.Contains(msg, "Go stack limit") && !strings.Contains(msg, "stack overflow") {
+		t.Errorf("a stack overflow before a long dump reads %q", msg)
 	}
 }
 
