@@ -39,8 +39,8 @@ func newValidate(stdout io.Writer) *cobra.Command {
 			}
 			findings := append(res.Lint.Diagnostics(), generator.Check(res)...)
 			if len(findings) == 0 {
-				fmt.Fprintf(stdout, "%s: valid; %d roles, %d stacks, %d clusters\n", res.Config.Path,
-					len(res.Plan.Roles), len(res.Plan.Stacks), len(res.Plan.Clusters))
+				fmt.Fprintf(stdout, "%s: valid; %s, %s, %s\n", res.Config.Path,
+					count(len(res.Plan.Roles), "role"), count(len(res.Plan.Stacks), "stack"), count(len(res.Plan.Clusters), "cluster"))
 				return nil
 			}
 			printFindings(stdout, findings, format)
@@ -73,4 +73,12 @@ func escapeData(s string) string {
 
 func escapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// count says "1 role" or "3 roles".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
