@@ -19,19 +19,23 @@ func newDiff(stdout io.Writer) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			v := settings(cmd)
-			return runDiff(stdout, generator.Options{ConfigPath: v.GetString("config"), OutDir: v.GetString("output")})
+			return runDiff(stdout, newProgress(cmd.ErrOrStderr()), generator.Options{ConfigPath: v.GetString("config"), OutDir: v.GetString("output")})
 		},
 	}
 	addConfigFlags(cmd, true)
 	return cmd
 }
 
-func runDiff(stdout io.Writer, opts generator.Options) error {
-	res, err := generator.Generate(opts)
+func runDiff(stdout io.Writer, prog *progress, opts generator.Options) error {
+	res, err := renderTree(prog, opts)
 	if err != nil {
 		return fail(err)
 	}
-	d, err := output.Diff(res.OutDir, res.Files, output.Options{})
+	// As in generate, only the files are used from here on.
+	dir, files := res.OutDir, res.Files
+	end := prog.stage(fmt.Sprintf("comparing %d files with %s", len(files), dir))
+	d, err := output.Diff(dir, files, output.Options{})
+	end(func() string { return "" })
 	if err != nil {
 		return fail(err)
 	}
@@ -40,5 +44,5 @@ func runDiff(stdout io.Writer, opts generator.Options) error {
 	}
 	fmt.Fprint(stdout, d.Text)
 	return &exitError{code: ExitFindings, err: fmt.Errorf("%s is stale: %d added, %d changed, %d deleted; run irsagen generate",
-		res.OutDir, len(d.Added), len(d.Changed), len(d.Deleted))}
+		dir, len(d.Added), len(d.Changed), len(d.Deleted))}
 }

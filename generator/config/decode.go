@@ -26,6 +26,10 @@ type decoder struct {
 	budget int
 	// depth is the nesting of free-form data (policy documents, args) being decoded.
 	depth int
+	// release drops each list item's nodes once it is decoded, so that the node tree of a large
+	// file (60 MB for 10,000 ServiceAccounts) is not all alive beside the config decoded from
+	// it. Only for files without aliases, where no node is decoded twice.
+	release bool
 }
 
 // maxDepth bounds the nesting of free-form data; IAM policy documents need six levels.
@@ -173,6 +177,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, meta *Meta, path string)
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
 			d.decode(item, s.Index(i), meta, fmt.Sprintf("%s[%d]", path, i))
+			if d.release {
+				n.Content[i] = nil
+			}
 		}
 		v.Set(s)
 	case reflect.Map:

@@ -47,7 +47,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, diag.List{{File: name, Pos: diag.Pos{Line: 1, Col: 1}, Message: "the file is empty; run `irsagen init` for a starting point"}}
 	}
-	d := &decoder{file: name, budget: 2*countNodes(&root) + 100_000}
+	d := &decoder{file: name, budget: 2*countNodes(&root) + 100_000, release: !hasAlias(&root)}
 	cfg := &Config{}
 	d.decode(root.Content[0], reflect.ValueOf(cfg).Elem(), nil, "")
 	if len(d.diags) > 0 {
@@ -86,6 +86,18 @@ func syntaxError(name string, err error) error {
 		return diag.List{{File: name, Pos: diag.Pos{Line: line, Col: 1}, Message: "invalid YAML: " + m[2]}}
 	}
 	return diag.List{{File: name, Pos: diag.Pos{Line: 1, Col: 1}, Message: fmt.Sprintf("invalid YAML: %v", err)}}
+}
+
+func hasAlias(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode {
+		return true
+	}
+	for _, child := range n.Content {
+		if hasAlias(child) {
+			return true
+		}
+	}
+	return false
 }
 
 func countNodes(n *yaml.Node) int {

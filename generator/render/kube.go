@@ -40,16 +40,16 @@ func yamlFileName(name string) string {
 	return name[:maxFileName-len(ext)-len(h)-1] + "_" + h + ext
 }
 
-func kubernetes(p *plan.Plan) []output.File {
-	var files []output.File
-	for _, c := range p.Clusters {
-		files = append(files, output.File{Path: path.Join(clusterDir(c.Name), "kustomization.yaml"), Data: overlay(p, c)})
-		for _, sa := range c.ServiceAccounts {
-			files = append(files, output.File{Path: serviceAccountFile(sa), Data: serviceAccount(sa)})
-		}
-		for _, comp := range c.Components {
-			files = append(files, output.File{Path: path.Join(componentDir(comp), "kustomization.yaml"), Data: component(comp)})
-		}
+// clusterFiles are the Kubernetes files of one cluster: its overlay, its ServiceAccounts and its
+// Components.
+func clusterFiles(p *plan.Plan, c *plan.Cluster) []output.File {
+	files := make([]output.File, 0, 1+len(c.ServiceAccounts)+len(c.Components))
+	files = append(files, output.File{Path: path.Join(clusterDir(c.Name), "kustomization.yaml"), Data: overlay(p, c)})
+	for _, sa := range c.ServiceAccounts {
+		files = append(files, output.File{Path: serviceAccountFile(sa), Data: serviceAccount(sa)})
+	}
+	for _, comp := range c.Components {
+		files = append(files, output.File{Path: path.Join(componentDir(comp), "kustomization.yaml"), Data: component(comp)})
 	}
 	return files
 }

@@ -2,10 +2,10 @@ package render
 
 import (
 	"bytes"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -52,8 +52,11 @@ func str(s string) *yaml.Node {
 }
 
 func yaml11Special(s string) bool {
-	if s == "" || yaml11Number.MatchString(s) {
+	if s == "" || yaml11Number(s) {
 		return true
+	}
+	if len(s) > len("false") {
+		return false // longer than every word below; spares ToLower's allocation
 	}
 	switch strings.ToLower(s) {
 	case "y", "yes", "n", "no", "on", "off", "true", "false", "null", "~", "=", "<<", ".inf", "-.inf", "+.inf", ".nan":
@@ -62,9 +65,18 @@ func yaml11Special(s string) bool {
 	return false
 }
 
-// yaml11Number matches what YAML 1.1 may read as a number or a date: anything that starts with
-// a digit, or with a sign or a dot before a digit (octal 012, sexagesimal 1:20, 1_000, .5).
-var yaml11Number = regexp.MustCompile(`^[-+]?\.?[0-9]`)
+// yaml11Number reports what YAML 1.1 may read as a number or a date: anything that starts with
+// a digit, or with a sign or a dot before a digit (octal 012, sexagesimal 1:20, 1_000, .5). It
+// is the regular expression ^[-+]?\.?[0-9], written out because it runs for every scalar.
+func yaml11Number(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	if s != "" && s[0] == '.' {
+		s = s[1:]
+	}
+	return s != "" && '0' <= s[0] && s[0] <= '9'
+}
 
 func literal(s string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.LiteralStyle}
@@ -134,11 +146,34 @@ func toString(v any) string {
 // encodeYAML writes the header and the node as block-style YAML, two spaces per level, one
 // property per line.
 func encodeYAML(root *yaml.Node) []byte {
-	return append([]byte(Header), encodePlain(root)...)
+	return encode(Header, root)
 }
 
 // encodePlain writes the node as YAML without the header.
 func encodePlain(root *yaml.Node) []byte {
+	return encode("", root)
+}
+
+// encode writes header and root. The YAML is written into a reused buffer and copied out at its
+// exact size: the tree of a large fleet is tens of megabytes, held until it is written.
+func encode(header string, root *yaml.Node) []byte {
+	bp := scratch.Get().(*[]byte)
+	defer scratch.Put(bp)
+	out, ok := emitBlock(append((*bp)[:0], header...), root)
+	*bp = out[:0]
+	if ok && !forceYAMLv3 {
+		return bytes.Clone(out)
+	}
+	return append([]byte(header), encodeV3(root)...)
+}
+
+var scratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// forceYAMLv3 makes every file go through yaml.v3; tests compare the two encoders with it.
+var forceYAMLv3 = false
+
+// encodeV3 is encodePlain with yaml.v3's encoder, for trees emitBlock does not handle.
+func encodeV3(root *yaml.Node) []byte {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
