@@ -30,18 +30,7 @@ const contextLines = 3
 // tree with a missing or outdated manifest does not. Conflicts do not stop Diff: it shows what
 // Write with Force would do to generated files. opts.Force is ignored.
 func Diff(dir string, files []File, opts Options) (*DiffResult, error) {
-	want, err := checkFiles(files)
-	if err != nil {
-		return nil, err
-	}
-	fsys, err := openDir(dir, opts)
-	if err != nil {
-		return nil, err
-	}
-	if fsys != nil {
-		defer fsys.Close()
-	}
-	s, err := scan(dir, fsys, want)
+	want, s, err := read(dir, files, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -126,18 +126,7 @@ type step struct {
 // An error means the input or DIR cannot be handled at all (an invalid path, a symbolic link, an
 // unreadable manifest); conflicts are not errors but part of the plan.
 func NewPlan(dir string, files []File, opts Options) (*Plan, error) {
-	want, err := checkFiles(files)
-	if err != nil {
-		return nil, err
-	}
-	fsys, err := openDir(dir, opts)
-	if err != nil {
-		return nil, err
-	}
-	if fsys != nil {
-		defer fsys.Close()
-	}
-	s, err := scan(dir, fsys, want)
+	want, s, err := read(dir, files, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -208,3 +208,24 @@ func (s *snapshot) wanted(p string) bool {
 	})
 	return found
 }
+
+// read checks the files to write and takes a snapshot of what DIR holds for them: the first step
+// of both Write and Diff.
+func read(dir string, files []File, opts Options) ([]File, *snapshot, error) {
+	want, err := checkFiles(files)
+	if err != nil {
+		return nil, nil, err
+	}
+	fsys, err := openDir(dir, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if fsys != nil {
+		defer fsys.Close()
+	}
+	s, err := scan(dir, fsys, want)
+	if err != nil {
+		return nil, nil, err
+	}
+	return want, s, nil
+}
