@@ -1,7 +1,6 @@
 package generator_test
 
 import (
-	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -12,20 +11,13 @@ import (
 // BenchmarkGenerate runs the whole in-memory pipeline (load, validate, plan, render, rules) on
 // synthetic configs; it writes nothing.
 func BenchmarkGenerate(b *testing.B) {
-	for _, n := range synth.Sizes {
-		b.Run(fmt.Sprintf("sa=%d", n), func(b *testing.B) {
-			dir := b.TempDir()
-			path, err := synth.WriteConfig(dir, n)
-			if err != nil {
+	synth.EachSize(b, func(b *testing.B, path string) {
+		opts := generator.Options{ConfigPath: path, OutDir: filepath.Join(filepath.Dir(path), "out")}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := generator.Generate(opts); err != nil {
 				b.Fatal(err)
 			}
-			opts := generator.Options{ConfigPath: path, OutDir: filepath.Join(dir, "out")}
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := generator.Generate(opts); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+		}
+	})
 }

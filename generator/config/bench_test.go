@@ -1,7 +1,6 @@
 package config_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/irsagen/irsagen/generator/config"
@@ -11,22 +10,16 @@ import (
 // BenchmarkLoadValidate reads, decodes and validates synthetic configs of 100, 1,000 and 10,000
 // ServiceAccounts (see internal/synth and docs/benchmarks.md).
 func BenchmarkLoadValidate(b *testing.B) {
-	for _, n := range synth.Sizes {
-		b.Run(fmt.Sprintf("sa=%d", n), func(b *testing.B) {
-			path, err := synth.WriteConfig(b.TempDir(), n)
+	synth.EachSize(b, func(b *testing.B, path string) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f, err := config.Load(path)
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			for b.Loop() {
-				f, err := config.Load(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := config.Validate(f); err != nil {
-					b.Fatal(err)
-				}
+			if err := config.Validate(f); err != nil {
+				b.Fatal(err)
 			}
-		})
-	}
+		}
+	})
 }
