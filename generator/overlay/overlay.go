@@ -41,9 +41,14 @@ func Build(files []output.File, outDir, dir string) (resmap.ResMap, []string, er
 	if err != nil {
 		return nil, nil, err
 	}
+	return build(fs, dir)
+}
+
+func build(fs *layeredFS, dir string) (resmap.ResMap, []string, error) {
 	abs := filepath.Join(fs.out, filepath.FromSlash(dir))
 	var warnings []string
 	var m resmap.ResMap
+	var err error
 	withLog(func() {
 		m, err = krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, abs)
 	}, &warnings)
@@ -53,12 +58,21 @@ func Build(files []output.File, outDir, dir string) (resmap.ResMap, []string, er
 // Check builds every cluster overlay of the plan and reports what does not match it.
 func Check(p *plan.Plan, files []output.File, outDir string) []Finding {
 	var findings []Finding
+	// One filesystem and one index for every cluster: the tree is the same for all of them.
+	fs, err := layered(files, outDir)
+	if err != nil {
+		return []Finding{{Dir: ".", Message: err.Error()}}
+	}
+	byPath := make(map[string][]byte, len(files))
+	for _, f := range files {
+		byPath[f.Path] = f.Data
+	}
 	for _, c := range p.Clusters {
 		dir := path.Join("kubernetes", "clusters", c.Name)
 		report := func(format string, args ...any) {
 			findings = append(findings, Finding{Cluster: c.Name, Dir: dir, Message: fmt.Sprintf(format, args...)})
 		}
-		m, warnings, err := Build(files, outDir, dir)
+		m, warnings, err := build(fs, dir)
 		for _, w := range warnings {
 			report("kustomize warns: %s", w)
 		}
@@ -69,22 +83,13 @@ func Check(p *plan.Plan, files []output.File, outDir string) []Finding {
 		checkCluster(c, m, report)
 		for _, comp := range c.Components {
 			dir := path.Join("kubernetes", "components", c.Name, comp.Namespace, comp.Deployment)
-			data := fileData(files, path.Join(dir, "kustomization.yaml"))
+			data := byPath[path.Join(dir, "kustomization.yaml")]
 			if err := CheckComponent(data, comp); err != nil {
 				findings = append(findings, Finding{Cluster: c.Name, Dir: dir, Message: err.Error()})
 			}
 		}
 	}
 	return findings
-}
-
-func fileData(files []output.File, p string) []byte {
-	for _, f := range files {
-		if f.Path == p {
-			return f.Data
-		}
-	}
-	return nil
 }
 
 func checkCluster(c *plan.Cluster, m resmap.ResMap, report func(string, ...any)) {
