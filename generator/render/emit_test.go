@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -191,4 +192,17 @@ func TestYAML11Number(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestDocumentValues(t *testing.T) {
+	got := string(encodePlain(document(map[string]any{"Condition": map[string]any{"NumericLessThan": map[string]any{"aws:MultiFactorAuthAge": json.Number("3600")}}})))
+	if !strings.Contains(got, `aws:MultiFactorAuthAge: "3600"`) {
+		t.Errorf("a Jsonnet number should render as a string, got:\n%s", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a value of an unexpected type rendered instead of panicking")
+		}
+	}()
+	document(map[string]any{"Resource": 3.5})
 }

@@ -2,6 +2,8 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -133,14 +135,13 @@ func document(v any) *yaml.Node {
 	case nil:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
 	}
-	return str(toString(v))
-}
-
-func toString(v any) string {
-	if s, ok := v.(interface{ String() string }); ok {
-		return s.String()
+	if n, ok := v.(json.Number); ok {
+		// Numbers from Jsonnet templates: IAM reads condition values as strings.
+		return str(n.String())
 	}
-	return strconv.Quote("unsupported value")
+	// Documents hold only what config's decoder and the Jsonnet evaluator produce; anything else
+	// is a bug, and writing a placeholder would put a wrong policy into a template.
+	panic(fmt.Sprintf("render: a policy document holds a %T", v))
 }
 
 // encodeYAML writes the header and the node as block-style YAML, two spaces per level, one
