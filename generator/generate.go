@@ -33,6 +33,9 @@ type Options struct {
 	// KeepLintFindings returns permission-lint findings in Result.Lint instead of failing with
 	// them: validate reports them as findings, explain does not need them.
 	KeepLintFindings bool
+	// OutDirKnown, if set, is called with the output directory as soon as it is known, before
+	// the plan is built, so that a command can start reading DIR while the tree is rendered.
+	OutDirKnown func(dir string)
 }
 
 // Generate renders the output tree for a config and holds it to IAM's and CloudFormation's
@@ -43,6 +46,9 @@ func Generate(opts Options) (*Result, error) {
 		return nil, err
 	}
 	out := OutDir(f, opts.OutDir)
+	if opts.OutDirKnown != nil {
+		opts.OutDirKnown(out)
+	}
 	p, err := plan.Build(f, configDirFrom(out, f.Dir))
 	if err != nil {
 		return nil, err
