@@ -16,6 +16,9 @@ import (
 // fleet allocated 2 GB and took seconds. The scalar rules below are yaml.v3's
 // (yaml_emitter_analyze_scalar and yaml_emitter_select_scalar_style) restricted to printable
 // ASCII; TestEmitBlockMatchesYAMLv3 holds the two encoders to the same bytes.
+//
+// The builder (write.go) writes files without a tree, exactly as emitBlock would write theirs,
+// and comes here only with the tree of a document it refused.
 func emitBlock(buf []byte, root *yaml.Node) ([]byte, bool) {
 	if root.Kind != yaml.MappingNode || !plainCollection(root) || len(root.Content) == 0 {
 		return buf, false
@@ -121,16 +124,24 @@ func hasComments(n *yaml.Node) bool {
 // emitScalar writes a scalar as yaml.v3 would in block context: plain when the value reads back
 // as itself, else single-quoted, or double-quoted when asked for.
 func emitScalar(buf []byte, n *yaml.Node, key bool) ([]byte, bool) {
-	v := n.Value
-	if n.Kind != yaml.ScalarNode || n.Anchor != "" || hasComments(n) || !printableASCII(v) {
+	if n.Kind != yaml.ScalarNode || n.Anchor != "" || hasComments(n) {
+		return buf, false
+	}
+	return appendScalar(buf, n.Tag, n.Style, n.Value, key)
+}
+
+// appendScalar is emitScalar for a scalar of that tag, style and value and nothing else; the
+// builders write scalars with it directly.
+func appendScalar(buf []byte, tag string, style yaml.Style, v string, key bool) ([]byte, bool) {
+	if !printableASCII(v) {
 		return buf, false
 	}
 	if key && len(v) > 128 {
 		return buf, false // yaml.v3 writes a long key as "? key"
 	}
-	switch n.Tag {
+	switch tag {
 	case "!!str":
-		switch n.Style {
+		switch style {
 		case yaml.DoubleQuotedStyle:
 			if !canDoubleQuote(v) {
 				return buf, false
@@ -157,15 +168,15 @@ func emitScalar(buf []byte, n *yaml.Node, key bool) ([]byte, bool) {
 			return append(buf, '\''), true
 		}
 	case "!!int":
-		if n.Style == 0 && isDecimal(v) {
+		if style == 0 && isDecimal(v) {
 			return append(buf, v...), true
 		}
 	case "!!bool":
-		if n.Style == 0 && (v == "true" || v == "false") {
+		if style == 0 && (v == "true" || v == "false") {
 			return append(buf, v...), true
 		}
 	case "!!null":
-		if n.Style == 0 && v == "null" {
+		if style == 0 && v == "null" {
 			return append(buf, v...), true
 		}
 	}
@@ -173,11 +184,18 @@ func emitScalar(buf []byte, n *yaml.Node, key bool) ([]byte, bool) {
 }
 
 // emitLiteral writes a literal block scalar as a mapping value, for text that yaml.v3 writes with
-// a bare "|": lines of printable ASCII, a single newline at the end, no blank lines, no leading
-// space on the first line and no trailing spaces.
+// a bare "|".
 func emitLiteral(buf []byte, n *yaml.Node, indent int) ([]byte, bool) {
-	v := n.Value
-	if n.Tag != "!!str" || n.Anchor != "" || hasComments(n) || len(v) < 2 || v[0] == ' ' || v[len(v)-1] != '\n' {
+	if n.Tag != "!!str" || n.Anchor != "" || hasComments(n) {
+		return buf, false
+	}
+	return appendLiteral(buf, n.Value, indent)
+}
+
+// appendLiteral is emitLiteral for a string: lines of printable ASCII, a single newline at the
+// end, no blank lines, no leading space on the first line and no trailing spaces.
+func appendLiteral(buf []byte, v string, indent int) ([]byte, bool) {
+	if len(v) < 2 || v[0] == ' ' || v[len(v)-1] != '\n' {
 		return buf, false
 	}
 	for i := 0; i < len(v); i++ {
@@ -213,22 +231,24 @@ func plainAllowed(v string) bool {
 	if len(v) >= 3 && (v[:3] == "---" || v[:3] == "...") {
 		return false
 	}
-	for i := 0; i < len(v); i++ {
-		followedBySpace := i+1 == len(v) || v[i+1] == ' '
-		switch c := v[i]; {
-		case i == 0:
-			switch c {
-			case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+	switch v[0] {
+	case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		return false
+	case '?', ':', '-':
+		if len(v) == 1 || v[1] == ' ' {
+			return false
+		}
+	}
+	for i := 1; i < len(v); i++ {
+		switch v[i] {
+		case ':':
+			if i+1 == len(v) || v[i+1] == ' ' {
 				return false
-			case '?', ':', '-':
-				if followedBySpace {
-					return false
-				}
 			}
-		case c == ':' && followedBySpace:
-			return false
-		case c == '#' && v[i-1] == ' ':
-			return false
+		case '#':
+			if v[i-1] == ' ' {
+				return false
+			}
 		}
 	}
 	return true

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -195,7 +196,11 @@ func TestYAML11Number(t *testing.T) {
 }
 
 func TestDocumentValues(t *testing.T) {
-	got := string(encodePlain(document(map[string]any{"Condition": map[string]any{"NumericLessThan": map[string]any{"aws:MultiFactorAuthAge": json.Number("3600")}}})))
+	var b builder
+	doc := func(v map[string]any) string {
+		return string(b.render("", func(b *builder) { b.document(v) }))
+	}
+	got := doc(map[string]any{"Condition": map[string]any{"NumericLessThan": map[string]any{"aws:MultiFactorAuthAge": json.Number("3600")}}})
 	if !strings.Contains(got, `aws:MultiFactorAuthAge: "3600"`) {
 		t.Errorf("a Jsonnet number should render as a string, got:\n%s", got)
 	}
@@ -204,5 +209,168 @@ func TestDocumentValues(t *testing.T) {
 			t.Error("a value of an unexpected type rendered instead of panicking")
 		}
 	}()
-	document(map[string]any{"Resource": 3.5})
+	doc(map[string]any{"Resource": 3.5})
+}
+
+// Trees for the tests, as the builders describe them.
+
+func str(s string) *yaml.Node { return strNode(s) }
+
+func mapping(kv ...any) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	for i := 0; i+1 < len(kv); i += 2 {
+		n.Content = append(n.Content, str(kv[i].(string)), kv[i+1].(*yaml.Node))
+	}
+	return n
+}
+
+func seq(items ...*yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.SequenceNode, Content: items}
+}
+
+func literal(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.LiteralStyle}
+}
+
+func integer(i int) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
+}
+
+func boolean(b bool) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(b)}
+}
+
+// replay describes the tree n, made by the functions above, with the builder's methods.
+func replay(b *builder, n *yaml.Node) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		b.openMap()
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			b.key(n.Content[i].Value)
+			replay(b, n.Content[i+1])
+		}
+		b.close()
+	case yaml.SequenceNode:
+		b.openSeq()
+		for _, item := range n.Content {
+			replay(b, item)
+		}
+		b.close()
+	default:
+		switch {
+		case n.Style == yaml.LiteralStyle:
+			b.literal(n.Value)
+		case n.Tag == "!!str":
+			b.str(n.Value)
+		case n.Tag == "!!int":
+			i, err := strconv.Atoi(n.Value)
+			if err != nil {
+				panic(err)
+			}
+			b.integer(i)
+		case n.Tag == "!!bool":
+			b.boolean(n.Value == "true")
+		case n.Tag == "!!null":
+			b.null()
+		default:
+			panic("replay: " + n.Tag)
+		}
+	}
+}
+
+// TestWriteMatchesEmitBlock describes random trees with the builder's methods, and checks that
+// the builder writes a document exactly when emitBlock writes the tree, and the same bytes, and
+// that it describes the same tree for encode.
+func TestWriteMatchesEmitBlock(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var b builder // reused, as Render reuses it
+	accepted := 0
+	const trees = 20000
+	for i := range trees {
+		root := randomMapping(rng, 0)
+		want, wantOK := emitBlock([]byte(Header), root)
+		got, ok := b.write(Header, func(b *builder) { replay(b, root) })
+		if ok != wantOK {
+			t.Fatalf("tree %d: written %t, emitBlock %t:\n%s", i, ok, wantOK, encodeV3(root))
+		}
+		if ok {
+			accepted++
+			if !bytes.Equal(got, want) {
+				t.Fatalf("tree %d: the builder wrote\n%s\nemitBlock wrote\n%s", i, got, want)
+			}
+		}
+		if tree := b.describe(func(b *builder) { replay(b, root) }); !sameTree(tree, root) {
+			t.Fatalf("tree %d: described\n%s\nwant\n%s", i, encodeV3(tree), encodeV3(root))
+		}
+	}
+	if accepted < trees/4 {
+		t.Errorf("the builder wrote only %d of %d trees", accepted, trees)
+	}
+}
+
+// TestWriteRefuses checks shapes the random trees above never have: the builder refuses them, as
+// emitBlock does.
+func TestWriteRefuses(t *testing.T) {
+	var b builder
+	for _, root := range []*yaml.Node{
+		seq(str("a")),
+		str("a"),
+		mapping("k", seq(seq(str("a")))),
+		mapping("k", seq(literal("a\n"))),
+		mapping("k", mapping()),
+		mapping("k", seq()),
+		mapping(),
+	} {
+		if _, ok := emitBlock(nil, root); ok {
+			t.Fatalf("emitBlock writes\n%s", encodeV3(root))
+		}
+		if out, ok := b.write("", func(b *builder) { replay(b, root) }); ok {
+			t.Errorf("the builder wrote\n%s\nfor\n%s", out, encodeV3(root))
+		}
+	}
+}
+
+// TestTrustPolicyMatchesDocument holds the trust policy that templates are written with to
+// document(TrustPolicy(r)), the policy the rules and explain read, for every role of a synthetic
+// fleet.
+func TestTrustPolicyMatchesDocument(t *testing.T) {
+	path, err := synth.WriteConfig(t.TempDir(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Build(f, "..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b builder
+	for _, r := range p.Roles {
+		fromMaps := func(b *builder) { b.document(TrustPolicy(r)) }
+		direct := func(b *builder) { b.trustPolicy(r) }
+		if want, got := b.describe(fromMaps), b.describe(direct); !sameTree(want, got) {
+			t.Fatalf("role %s: trust policy\n%s\nwant\n%s", r.Name, encodeV3(got), encodeV3(want))
+		}
+		want := string(b.render("", fromMaps))
+		if got := string(b.render("", direct)); got != want {
+			t.Fatalf("role %s: trust policy\n%s\nwant\n%s", r.Name, got, want)
+		}
+	}
+}
+
+// sameTree reports whether a and b are the same tree in everything yaml.v3 writes.
+func sameTree(a, b *yaml.Node) bool {
+	if a.Kind != b.Kind || a.Style != b.Style || a.Tag != b.Tag || a.Value != b.Value || a.Anchor != b.Anchor ||
+		a.HeadComment != b.HeadComment || a.LineComment != b.LineComment || a.FootComment != b.FootComment ||
+		len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := range a.Content {
+		if !sameTree(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
 }

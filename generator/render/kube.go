@@ -4,9 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"path"
+	"slices"
 	"sort"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/irsagen/irsagen/generator/output"
 	"github.com/irsagen/irsagen/generator/plan"
@@ -19,8 +18,15 @@ func componentDir(c *plan.Component) string {
 	return path.Join("kubernetes", "components", c.Cluster.Name, c.Namespace, c.Deployment)
 }
 
-func serviceAccountFile(sa *plan.ServiceAccount) string {
-	return path.Join(clusterDir(sa.Cluster.Name), sa.Namespace, yamlFileName(sa.Name))
+// serviceAccountFile is path.Join(dir, sa.Namespace, yamlFileName(sa.Name)), where dir is
+// clusterDir(sa.Cluster.Name), in one allocation: it runs for every ServiceAccount.
+func serviceAccountFile(dir string, sa *plan.ServiceAccount) string {
+	if dir == "" || sa.Namespace == "" || len(sa.Name)+len(".yaml") > maxFileName {
+		return path.Join(dir, sa.Namespace, yamlFileName(sa.Name))
+	}
+	// With no element empty, path.Join is the elements joined by slashes and cleaned, and
+	// Clean returns a clean path as it is.
+	return path.Clean(dir + "/" + sa.Namespace + "/" + sa.Name + ".yaml")
 }
 
 // maxFileName is the longest file name that common file systems hold (NAME_MAX on ext4, XFS,
@@ -42,31 +48,26 @@ func yamlFileName(name string) string {
 
 // clusterFiles are the Kubernetes files of one cluster: its overlay, its ServiceAccounts and its
 // Components.
-func clusterFiles(p *plan.Plan, c *plan.Cluster) []output.File {
-	files := make([]output.File, 0, 1+len(c.ServiceAccounts)+len(c.Components))
-	files = append(files, output.File{Path: path.Join(clusterDir(c.Name), "kustomization.yaml"), Data: overlay(p, c)})
+func (b *builder) clusterFiles(p *plan.Plan, c *plan.Cluster) []output.File {
+	dir := clusterDir(c.Name)
+	files := make([]output.File, 1, 1+len(c.ServiceAccounts)+len(c.Components))
 	for _, sa := range c.ServiceAccounts {
-		files = append(files, output.File{Path: serviceAccountFile(sa), Data: serviceAccount(sa)})
+		files = append(files, output.File{Path: serviceAccountFile(dir, sa), Data: b.serviceAccount(sa)})
 	}
+	// The overlay lists the ServiceAccount files by the paths just made.
+	files[0] = output.File{Path: path.Join(dir, "kustomization.yaml"), Data: b.overlay(p, c, dir, files[1:])}
 	for _, comp := range c.Components {
-		files = append(files, output.File{Path: path.Join(componentDir(comp), "kustomization.yaml"), Data: component(comp)})
+		files = append(files, output.File{Path: path.Join(componentDir(comp), "kustomization.yaml"), Data: b.component(comp)})
 	}
 	return files
 }
 
 // overlay is the kustomization Argo CD or Flux syncs for a cluster: its ServiceAccounts and, when
 // the cluster lists app bases, those bases with the cluster's Components applied to them.
-func overlay(p *plan.Plan, c *plan.Cluster) []byte {
-	dir := clusterDir(c.Name)
-	var resources, components []string
-	for _, r := range c.Resources {
-		// From the overlay up to the output directory, then to the config's directory.
-		resources = append(resources, path.Join("../../..", p.ConfigDir, r))
-	}
-	for _, sa := range c.ServiceAccounts {
-		rel := serviceAccountFile(sa)[len(dir)+1:]
-		resources = append(resources, rel)
-	}
+// dir is the cluster's directory and saFiles its ServiceAccount files, in the order of
+// c.ServiceAccounts.
+func (b *builder) overlay(p *plan.Plan, c *plan.Cluster, dir string, saFiles []output.File) []byte {
+	var components []string
 	if len(c.Resources) > 0 {
 		for _, comp := range c.Components {
 			// From kubernetes/clusters/<cluster> to kubernetes/components/...
@@ -74,57 +75,98 @@ func overlay(p *plan.Plan, c *plan.Cluster) []byte {
 		}
 	}
 	sort.Strings(components)
-	var comps *yaml.Node
-	if len(components) > 0 {
-		comps = strs(components)
-	}
-	return encodeYAML(mapping(
-		"apiVersion", str("kustomize.config.k8s.io/v1beta1"),
-		"kind", str("Kustomization"),
-		"resources", strs(resources),
-		"components", comps,
-	))
+	return b.render(Header, func(b *builder) {
+		b.openMap()
+		b.pair("apiVersion", "kustomize.config.k8s.io/v1beta1")
+		b.pair("kind", "Kustomization")
+		b.key("resources")
+		b.openSeq()
+		for _, r := range c.Resources {
+			// From the overlay up to the output directory, then to the config's directory.
+			b.str(path.Join("../../..", p.ConfigDir, r))
+		}
+		for _, f := range saFiles {
+			b.str(f.Path[len(dir)+1:])
+		}
+		b.close()
+		if len(components) > 0 {
+			b.key("components")
+			b.strs(components)
+		}
+		b.close()
+	})
 }
 
-func serviceAccount(sa *plan.ServiceAccount) []byte {
-	return encodeYAML(mapping(
-		"apiVersion", str("v1"),
-		"kind", str("ServiceAccount"),
-		"metadata", mapping(
-			"name", str(sa.Name),
-			"namespace", str(sa.Namespace),
-			"labels", stringMap(sa.Labels),
-			"annotations", stringMap(sa.Annotations),
-		),
-	))
+func (b *builder) serviceAccount(sa *plan.ServiceAccount) []byte {
+	return b.render(Header, func(b *builder) {
+		b.openMap()
+		b.pair("apiVersion", "v1")
+		b.pair("kind", "ServiceAccount")
+		b.key("metadata")
+		b.openMap()
+		b.pair("name", sa.Name)
+		b.pair("namespace", sa.Namespace)
+		b.key("labels")
+		b.stringMap(sa.Labels)
+		b.key("annotations")
+		b.stringMap(sa.Annotations)
+		b.close()
+		b.close()
+	})
 }
 
 // component patches one Deployment with an inline strategic-merge patch and no target: unlike a
 // patch with a target, which silently matches nothing, it fails the build when the Deployment is
 // missing, so a renamed Deployment cannot quietly lose its AWS permissions.
-func component(c *plan.Component) []byte {
-	patch := encodePlain(mapping(
-		"apiVersion", str("apps/v1"),
-		"kind", str("Deployment"),
-		"metadata", mapping("name", str(c.Deployment), "namespace", str(c.Namespace)),
-		"spec", mapping("template", mapping("spec", mapping("serviceAccountName", str(c.ServiceAccount)))),
-	))
-	return encodeYAML(mapping(
-		"apiVersion", str("kustomize.config.k8s.io/v1alpha1"),
-		"kind", str("Component"),
-		"patches", seq(mapping("patch", literal(string(patch)))),
-	))
+func (b *builder) component(c *plan.Component) []byte {
+	patch := string(b.renderBuf("", func(b *builder) {
+		b.openMap()
+		b.pair("apiVersion", "apps/v1")
+		b.pair("kind", "Deployment")
+		b.key("metadata")
+		b.openMap()
+		b.pair("name", c.Deployment)
+		b.pair("namespace", c.Namespace)
+		b.close()
+		b.key("spec")
+		b.openMap()
+		b.key("template")
+		b.openMap()
+		b.key("spec")
+		b.openMap()
+		b.pair("serviceAccountName", c.ServiceAccount)
+		b.close()
+		b.close()
+		b.close()
+		b.close()
+	}))
+	return b.render(Header, func(b *builder) {
+		b.openMap()
+		b.pair("apiVersion", "kustomize.config.k8s.io/v1alpha1")
+		b.pair("kind", "Component")
+		b.key("patches")
+		b.openSeq()
+		b.openMap()
+		b.key("patch")
+		b.literal(patch)
+		b.close()
+		b.close()
+		b.close()
+	})
 }
 
-func stringMap(m map[string]string) *yaml.Node {
-	keys := make([]string, 0, len(m))
+// stringMap writes m with its keys in byte order.
+func (b *builder) stringMap(m map[string]string) {
+	start := len(b.keys)
 	for k := range m {
-		keys = append(keys, k)
+		b.keys = append(b.keys, k)
 	}
-	sort.Strings(keys)
-	n := mapping()
+	keys := b.keys[start:]
+	slices.Sort(keys)
+	b.openMap()
 	for _, k := range keys {
-		n.Content = append(n.Content, str(k), str(m[k]))
+		b.pair(k, m[k])
 	}
-	return n
+	b.close()
+	b.keys = b.keys[:start]
 }

@@ -8,7 +8,8 @@ package render
 
 import (
 	"runtime"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -19,29 +20,37 @@ import (
 // Render returns every generated file of the plan, sorted by path. Files do not depend on one
 // another, so they are built on every CPU; which goroutine built a file changes nothing in it.
 func Render(p *plan.Plan) []output.File {
-	tasks := make([]func() []output.File, 0, len(p.Stacks)+1+len(p.Clusters))
+	tasks := make([]func(b *builder) []output.File, 0, len(p.Stacks)+1+len(p.Clusters))
 	for _, s := range p.Stacks {
-		tasks = append(tasks, func() []output.File { return []output.File{{Path: s.Template, Data: Template(s)}} })
+		tasks = append(tasks, func(b *builder) []output.File { return []output.File{{Path: s.Template, Data: b.template(s)}} })
 	}
-	tasks = append(tasks, func() []output.File { return []output.File{{Path: StacksFile, Data: stacksJSON(p)}} })
+	tasks = append(tasks, func(*builder) []output.File { return []output.File{{Path: StacksFile, Data: stacksJSON(p)}} })
 	for _, c := range p.Clusters {
-		tasks = append(tasks, func() []output.File { return clusterFiles(p, c) })
+		tasks = append(tasks, func(b *builder) []output.File { return b.clusterFiles(p, c) })
 	}
 	results := make([][]output.File, len(tasks))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
 		wg.Go(func() {
+			// Each goroutine reuses one builder, and its buffers, for all its files; it is
+			// garbage once Render returns.
+			var b builder
 			for i := int(next.Add(1) - 1); i < len(tasks); i = int(next.Add(1) - 1) {
-				results[i] = tasks[i]()
+				results[i] = tasks[i](&b)
 			}
 		})
 	}
 	wg.Wait()
-	var files []output.File
+	n := 0
+	for _, r := range results {
+		n += len(r)
+	}
+	files := make([]output.File, 0, n)
 	for _, r := range results {
 		files = append(files, r...)
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	// Paths are unique (output refuses a path that appears twice), so any sort gives one order.
+	slices.SortFunc(files, func(a, b output.File) int { return strings.Compare(a.Path, b.Path) })
 	return files
 }

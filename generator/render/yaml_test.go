@@ -1,10 +1,14 @@
 package render
 
 import (
+	"path"
+	"slices"
 	"strings"
 	"testing"
 
 	k8syaml "sigs.k8s.io/yaml"
+
+	"github.com/irsagen/irsagen/generator/plan"
 )
 
 // yaml11Strings are strings that a YAML 1.1 reader (kustomize, kubectl, through sigs.k8s.io/yaml)
@@ -33,7 +37,15 @@ var otherStrings = []string{
 func TestYAML11StringsSurviveKustomize(t *testing.T) {
 	for _, s := range append(append([]string{}, yaml11Strings...), otherStrings...) {
 		t.Run(s, func(t *testing.T) {
-			doc := encodeYAML(mapping("value", str(s), "list", strs([]string{s}), s, str("as-key")))
+			var b builder
+			doc := b.render(Header, func(b *builder) {
+				b.openMap()
+				b.pair("value", s)
+				b.key("list")
+				b.strs([]string{s})
+				b.pair(s, "as-key")
+				b.close()
+			})
 			var got map[string]any
 			if err := k8syaml.Unmarshal(doc, &got); err != nil {
 				t.Fatalf("sigs.k8s.io/yaml cannot read:\n%s\n%v", doc, err)
@@ -78,7 +90,8 @@ func TestYAML11SpecialOnlyWhenNeeded(t *testing.T) {
 		if yaml11Special(s) {
 			t.Errorf("yaml11Special(%q) = true", s)
 		}
-		if doc := string(encodePlain(mapping("v", str(s)))); strings.ContainsAny(doc, `"'`) {
+		var b builder
+		if doc := string(b.render("", func(b *builder) { b.openMap(); b.pair("v", s); b.close() })); strings.ContainsAny(doc, `"'`) {
 			t.Errorf("%q is written quoted: %s", s, doc)
 		}
 	}
@@ -90,4 +103,52 @@ func keysOf(m map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestYAML11SpecialMatchesToLower holds yaml11Special's ASCII lower-casing to the strings.ToLower
+// it replaces: every case of every word, the two non-ASCII letters that lower to ASCII, and
+// strings around them.
+func TestYAML11SpecialMatchesToLower(t *testing.T) {
+	words := []string{"y", "yes", "n", "no", "on", "off", "true", "false", "null", "~", "=", "<<", ".inf", "-.inf", "+.inf", ".nan"}
+	want := func(s string) bool {
+		if s == "" || yaml11Number(s) {
+			return true
+		}
+		return len(s) <= len("false") && slices.Contains(words, strings.ToLower(s))
+	}
+	var cases []string
+	for _, w := range words {
+		for mask := range 1 << len(w) {
+			b := []byte(w)
+			for i := range b {
+				if mask&(1<<i) != 0 {
+					b[i] = strings.ToUpper(string(b[i]))[0]
+				}
+			}
+			cases = append(cases, string(b), string(b)+"x", "x"+string(b), string(b[1:]))
+		}
+	}
+	cases = append(cases, ".İnf", ".İNF", "-.İnf", "+.İnf", "İ", "K", "yeK", "nİ", "é", "Falsé", "FALSE", "Nul", "ON ", " on", "")
+	for _, s := range cases {
+		if got := yaml11Special(s); got != want(s) {
+			t.Errorf("yaml11Special(%q) = %t, want %t", s, got, want(s))
+		}
+	}
+}
+
+// TestServiceAccountFileIsPathJoin holds serviceAccountFile to the path.Join it replaces.
+func TestServiceAccountFileIsPathJoin(t *testing.T) {
+	parts := []string{"", ".", "..", "a", "a/b", "/a", "a/", "a//b", "../a", strings.Repeat("n", 250), strings.Repeat("n", 251)}
+	for _, cluster := range parts {
+		for _, ns := range parts {
+			for _, name := range parts {
+				sa := &plan.ServiceAccount{Cluster: &plan.Cluster{Name: cluster}, Namespace: ns, Name: name}
+				dir := clusterDir(cluster)
+				want := path.Join(dir, ns, yamlFileName(name))
+				if got := serviceAccountFile(dir, sa); got != want {
+					t.Errorf("cluster %q, namespace %q, name %q: %q, want %q", cluster, ns, name, got, want)
+				}
+			}
+		}
+	}
 }
