@@ -5,6 +5,7 @@ package generator
 
 import (
 	"path/filepath"
+	"sync"
 
 	"github.com/irsagen/irsagen/generator/config"
 	"github.com/irsagen/irsagen/generator/diag"
@@ -53,9 +54,18 @@ func Generate(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// rules.CheckPlan and the permission lint only read the config and the plan, so they run
+	// while the plan is rendered; only the template quotas wait for the files. errs is sorted
+	// before it is returned, so the order in which the checks finish changes nothing.
+	var planErrs diag.List
+	var findings lint.Result
+	var wg sync.WaitGroup
+	wg.Go(func() { planErrs = rules.CheckPlan(f, p) })
+	wg.Go(func() { findings = lint.Run(f, p) })
 	files := render.Render(p)
-	errs := rules.Check(f, p, files)
-	findings := lint.Run(f, p)
+	errs := rules.CheckTemplates(f, p, files)
+	wg.Wait()
+	errs = append(errs, planErrs...)
 	if !opts.KeepLintFindings {
 		errs = append(errs, findings.Diagnostics()...)
 	}

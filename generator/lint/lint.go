@@ -4,7 +4,8 @@
 // sts:AssumeRole on any role, ARNs that are malformed or of another partition than the role's.
 //
 // It runs after plan.Build, because a policy's partition is the partition of the accounts whose
-// roles use it, and before anything is rendered or written. A finding that is intended is
+// roles use it, and needs nothing rendered: Generate runs it while the plan is rendered, and
+// nothing is written until it has passed. A finding that is intended is
 // accepted in irsa.yaml next to the policy or ServiceAccount it concerns, with a reason
 // (docs/lint.md); an acceptance that no longer matches anything is reported, so that accepted
 // risks do not outlive the policies that justified them.

@@ -1,5 +1,7 @@
 // Package rules holds every generated role, policy and template to IAM's and CloudFormation's
-// quotas and to irsagen's trust rules, after render and before anything is written.
+// quotas and to irsagen's trust rules, before anything is written. Only the template quotas need
+// the rendered files (CheckTemplates); the rest needs the plan alone (CheckPlan), so Generate runs
+// it while the plan is rendered.
 //
 // Its findings are errors: a tree that breaks one would fail to deploy, or would let the wrong
 // pod assume a role. Each names the role or stack, the size and the limit, and what to do, at the
@@ -8,9 +10,10 @@ package rules
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"unicode"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/irsagen/irsagen/generator/config"
 	"github.com/irsagen/irsagen/generator/diag"
@@ -27,18 +30,32 @@ const (
 	maxTagsPerRole       = 50
 )
 
-// Check returns every quota or rule the plan and its rendered files break.
+// Check returns every quota or rule the plan and its rendered files break: CheckPlan and
+// CheckTemplates together.
 func Check(f *config.File, p *plan.Plan, files []output.File) diag.List {
+	return append(CheckPlan(f, p), CheckTemplates(f, p, files)...).Sort()
+}
+
+// CheckPlan returns every quota or rule that the plan decides alone: everything but the size of
+// the rendered templates. It only reads f and p, so it can run while the plan is rendered. Roles
+// do not depend on one another and are checked on every CPU; the list is sorted, so which
+// goroutine checked a role changes nothing in it.
+func CheckPlan(f *config.File, p *plan.Plan) diag.List {
 	c := &checker{file: f.Path, cfg: f.Config}
-	for _, r := range p.Roles {
-		c.role(r)
-	}
+	c.roles(p.Roles)
 	for _, mp := range p.Policies {
 		c.managedPolicy(mp)
 	}
 	c.providers(p)
 	c.policyNames(p)
 	c.logicalIDs(p)
+	return c.diags.Sort()
+}
+
+// CheckTemplates returns the templates of files that break CloudFormation's quotas: the one check
+// that needs the rendered tree.
+func CheckTemplates(f *config.File, p *plan.Plan, files []output.File) diag.List {
+	c := &checker{file: f.Path, cfg: f.Config}
 	c.templates(p, files)
 	return c.diags.Sort()
 }
@@ -51,6 +68,34 @@ type checker struct {
 
 func (c *checker) errorf(pos diag.Pos, format string, args ...any) {
 	c.diags.Add(c.file, pos, format, args...)
+}
+
+// roleBatch is how many roles a worker takes at a time: enough that handing out work costs
+// nothing next to checking it, few enough that the workers finish together.
+const roleBatch = 64
+
+// roles checks every role on GOMAXPROCS goroutines. Each batch of roles gets its own checker, and
+// the batches' diagnostics are joined in role order, as if one goroutine had checked them all.
+func (c *checker) roles(roles []*plan.Role) {
+	batches := (len(roles) + roleBatch - 1) / roleBatch
+	found := make([]diag.List, batches)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), batches) {
+		wg.Go(func() {
+			for b := int(next.Add(1) - 1); b < batches; b = int(next.Add(1) - 1) {
+				w := &checker{file: c.file, cfg: c.cfg}
+				for _, r := range roles[b*roleBatch : min((b+1)*roleBatch, len(roles))] {
+					w.role(r)
+				}
+				found[b] = w.diags
+			}
+		})
+	}
+	wg.Wait()
+	for _, d := range found {
+		c.diags = append(c.diags, d...)
+	}
 }
 
 func (c *checker) role(r *plan.Role) {
@@ -172,23 +217,6 @@ func (c *checker) templates(p *plan.Plan, files []output.File) {
 		}
 		c.errorf(s.Account.Source.Pos(), "stack %s would be %s; %s", s.Name, over, advice)
 	}
-}
-
-// Size is a policy's length as IAM counts it: the characters of its JSON, whitespace not counted.
-func Size(doc any) int {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		panic("rules: policy does not encode: " + err.Error())
-	}
-	n := 0
-	for _, r := range buf.String() {
-		if !unicode.IsSpace(r) {
-			n++
-		}
-	}
-	return n
 }
 
 func lower(s string) string { return string(bytes.ToLower([]byte(s))) }

@@ -2,6 +2,8 @@ package rules_test
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -235,4 +237,70 @@ func TestLogicalIDCollisionIsReported(t *testing.T) {
 	p.Roles[1].LogicalID = p.Roles[0].LogicalID
 	got := rules.Check(f, p, render.Render(p))
 	wantOne(t, got, "irsa.yaml:13:5:", "role ns_b would have logical id", "like the resource from line 12")
+}
+
+// TestCheckIsTheSameOnAnyNumberOfCPUs checks a few hundred roles that each break the trust policy
+// quota, many workers' batches of them, on one CPU and on several: the list is the same, in the
+// same order, and it is CheckPlan's and CheckTemplates' together.
+func TestCheckIsTheSameOnAnyNumberOfCPUs(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("serviceAccounts:\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "  - {name: sa%d, namespace: team, clusters: [\"*\"]}\n", i)
+	}
+	src := fmt.Sprintf(head, "", clusters(5)) + b.String()
+	cfg, err := config.Parse("irsa.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &config.File{Path: "irsa.yaml", Dir: ".", Config: cfg}
+	p, err := plan.Build(f, "..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := render.Render(p)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	runtime.GOMAXPROCS(1)
+	want := rules.Check(f, p, files)
+	if len(want) != 301 { // every role, and the one role stack
+		t.Fatalf("want 301 findings, got %d:\n%v", len(want), want)
+	}
+	if !strings.Contains(want[0].Message, "stack irsa-platform-roles would be") {
+		t.Errorf("first finding is %q, want the stack's, at the account's line", want[0])
+	}
+	for _, procs := range []int{2, 3, 8} {
+		runtime.GOMAXPROCS(procs)
+		for range 5 {
+			if got := rules.Check(f, p, files); !slices.Equal(got, want) {
+				t.Fatalf("GOMAXPROCS %d: findings differ from one CPU's:\n%v\nwant:\n%v", procs, got, want)
+			}
+			split := append(rules.CheckPlan(f, p), rules.CheckTemplates(f, p, files)...).Sort()
+			if !slices.Equal(split, want) {
+				t.Fatalf("GOMAXPROCS %d: CheckPlan and CheckTemplates give:\n%v\nwant:\n%v", procs, split, want)
+			}
+		}
+	}
+}
+
+// TestCheckPlanNeedsNoFiles: the template quotas are the only findings that wait for the files.
+func TestCheckPlanNeedsNoFiles(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("serviceAccounts:\n")
+	for i := range 120 {
+		fmt.Fprintf(&b, "  - {name: sa%d, namespace: team, clusters: [c0]}\n", i)
+	}
+	b.WriteString("  - {name: wide, namespace: team, clusters: [\"*\"]}\n")
+	src := fmt.Sprintf(head, "", clusters(5)) + b.String()
+	cfg, err := config.Parse("irsa.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &config.File{Path: "irsa.yaml", Dir: ".", Config: cfg}
+	p, err := plan.Build(f, "..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOne(t, rules.CheckPlan(f, p), "role team_wide: trust policy is")
+	wantOne(t, rules.CheckTemplates(f, p, render.Render(p)), "stack irsa-platform-roles would be")
+	wantClean(t, rules.CheckTemplates(f, p, nil))
 }

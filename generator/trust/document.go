@@ -65,7 +65,7 @@ func parsePolicy(doc any) (policy, error) {
 	var raw []any
 	if obj, ok := asObject(doc); ok {
 		if isDocument(obj) {
-			if err := unknownElements(obj, documentElements, "policy"); err != nil {
+			if err := unknownElements(obj, documentElements, documentLocation); err != nil {
 				return policy{}, err
 			}
 			if _, ok := obj["Statement"]; !ok {
@@ -106,7 +106,7 @@ func isDocument(obj map[string]any) bool {
 }
 
 func parseStatement(index int, v any) (statement, error) {
-	where := fmt.Sprintf("Statement[%d]", index)
+	where := statementLocation(index)
 	obj, ok := asObject(v)
 	if !ok {
 		return statement{}, fmt.Errorf("%s: want an object, got %s", where, describe(v))
@@ -143,7 +143,7 @@ func parseStatement(index int, v any) (statement, error) {
 		return statement{}, err
 	}
 	if c, ok := obj["Condition"]; ok {
-		if st.Conditions, err = parseConditions(c, where+".Condition"); err != nil {
+		if st.Conditions, err = parseConditions(c, where.dot("Condition")); err != nil {
 			return statement{}, err
 		}
 	}
@@ -151,7 +151,7 @@ func parseStatement(index int, v any) (statement, error) {
 }
 
 // exclusivePair reads an element and its Not- twin, which IAM allows one at a time.
-func exclusivePair(obj map[string]any, name, notName, where string, required bool) ([]string, []string, error) {
+func exclusivePair(obj map[string]any, name, notName string, where location, required bool) ([]string, []string, error) {
 	v, has := obj[name]
 	nv, hasNot := obj[notName]
 	switch {
@@ -163,15 +163,15 @@ func exclusivePair(obj map[string]any, name, notName, where string, required boo
 		}
 		return nil, nil, nil
 	case has:
-		l, err := nonEmptyList(v, where+"."+name)
+		l, err := nonEmptyList(v, where.dot(name))
 		return l, nil, err
 	default:
-		l, err := nonEmptyList(nv, where+"."+notName)
+		l, err := nonEmptyList(nv, where.dot(notName))
 		return nil, l, err
 	}
 }
 
-func nonEmptyList(v any, where string) ([]string, error) {
+func nonEmptyList(v any, where location) ([]string, error) {
 	l, err := stringList(v, where)
 	if err == nil && len(l) == 0 {
 		err = fmt.Errorf("%s: must not be empty", where)
@@ -179,7 +179,7 @@ func nonEmptyList(v any, where string) ([]string, error) {
 	return l, err
 }
 
-func parsePrincipals(obj map[string]any, where string) (*principalSet, *principalSet, error) {
+func parsePrincipals(obj map[string]any, where location) (*principalSet, *principalSet, error) {
 	v, has := obj["Principal"]
 	nv, hasNot := obj["NotPrincipal"]
 	switch {
@@ -188,15 +188,15 @@ func parsePrincipals(obj map[string]any, where string) (*principalSet, *principa
 	case !has && !hasNot:
 		return nil, nil, fmt.Errorf("%s: has neither Principal nor NotPrincipal; a trust policy must name who may assume the role", where)
 	case has:
-		p, err := parsePrincipalSet(v, where+".Principal")
+		p, err := parsePrincipalSet(v, where.dot("Principal"))
 		return p, nil, err
 	default:
-		p, err := parsePrincipalSet(nv, where+".NotPrincipal")
+		p, err := parsePrincipalSet(nv, where.dot("NotPrincipal"))
 		return nil, p, err
 	}
 }
 
-func parsePrincipalSet(v any, where string) (*principalSet, error) {
+func parsePrincipalSet(v any, where location) (*principalSet, error) {
 	if s, ok := v.(string); ok {
 		if s != "*" {
 			return nil, fmt.Errorf("%s: the only string allowed is \"*\"; name principals as {\"AWS\"|\"Federated\"|\"Service\": ...}", where)
@@ -212,7 +212,7 @@ func parsePrincipalSet(v any, where string) (*principalSet, error) {
 		if !principalTypes[typ] {
 			return nil, fmt.Errorf("%s: unknown principal type %q; known types: AWS, CanonicalUser, Federated, Service", where, typ)
 		}
-		ids, err := nonEmptyList(val, where+"."+typ)
+		ids, err := nonEmptyList(val, where.dot(typ))
 		if err != nil {
 			return nil, err
 		}
@@ -223,7 +223,7 @@ func parsePrincipalSet(v any, where string) (*principalSet, error) {
 
 // parseConditions flattens a Condition block into operator/key pairs, sorted so that reasons
 // come out in the same order however the decoder ordered the maps.
-func parseConditions(v any, where string) ([]condition, error) {
+func parseConditions(v any, where location) ([]condition, error) {
 	block, ok := asObject(v)
 	if !ok {
 		return nil, fmt.Errorf("%s: want an object of condition operators, got %s", where, describe(v))
@@ -238,7 +238,7 @@ func parseConditions(v any, where string) ([]condition, error) {
 			return nil, fmt.Errorf("%s.%s: has no condition keys", where, op)
 		}
 		for key, vals := range kv {
-			values, err := nonEmptyList(vals, fmt.Sprintf("%s.%s[%q]", where, op, key))
+			values, err := nonEmptyList(vals, where.dot(op).key(key))
 			if err != nil {
 				return nil, err
 			}
@@ -254,7 +254,7 @@ func parseConditions(v any, where string) ([]condition, error) {
 	return out, nil
 }
 
-func unknownElements(obj map[string]any, known map[string]bool, where string) error {
+func unknownElements(obj map[string]any, known map[string]bool, where location) error {
 	var unknown []string
 	for k := range obj {
 		if !known[k] {
@@ -280,4 +280,53 @@ func shown(v any) string {
 		return fmt.Sprintf("%q", s)
 	}
 	return describe(v)
+}
+
+// location names a value of a policy in error messages: "policy", "Statement[0].Action",
+// "Statement[1].Condition.StringEquals[\"sub\"]". A well-formed policy never needs one, and
+// spelling one out for every value it checked cost about as much as the rest of the parse, so the
+// parts are kept and joined only when an error is reported. A trust policy has at most three
+// levels below a statement: an element, a principal type or condition operator, a condition key.
+type location struct {
+	statement int    // -1 for the document
+	elem, sub string // ".elem.sub", each if set
+	condKey   string // `["key"]`, if hasKey
+	hasKey    bool
+}
+
+var documentLocation = location{statement: -1}
+
+func statementLocation(index int) location { return location{statement: index} }
+
+// dot is the location of the element name within l.
+func (l location) dot(name string) location {
+	if l.elem == "" {
+		l.elem = name
+	} else {
+		l.sub = name
+	}
+	return l
+}
+
+// key is the location of a condition key within l.
+func (l location) key(k string) location {
+	l.condKey, l.hasKey = k, true
+	return l
+}
+
+func (l location) String() string {
+	if l.statement < 0 {
+		return "policy"
+	}
+	s := fmt.Sprintf("Statement[%d]", l.statement)
+	if l.elem != "" {
+		s += "." + l.elem
+	}
+	if l.sub != "" {
+		s += "." + l.sub
+	}
+	if l.hasKey {
+		s += fmt.Sprintf("[%q]", l.condKey)
+	}
+	return s
 }

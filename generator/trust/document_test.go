@@ -105,6 +105,16 @@ func TestEvaluateRejectsMalformedPolicies(t *testing.T) {
 		{"empty condition operator", `{"Effect": "Allow", "Principal": "*", "Action": "a", "Condition": {"StringEqualz": {}}}`, "Statement[0].Condition.StringEqualz: has no condition keys"},
 		{"empty condition values", `{"Effect": "Allow", "Principal": "*", "Action": "a", "Condition": {"StringNotEquals": {"k": []}}}`, `Statement[0].Condition.StringNotEquals["k"]: must not be empty`},
 		{"sid", `{"Sid": ["a"], "Effect": "Allow", "Principal": "*", "Action": "a"}`, "Statement[0].Sid: want a string"},
+		// Every level a message can name, spelled out in full.
+		{"principal type path", `[{"Effect": "Allow", "Principal": "*", "Action": "a"}, {"Effect": "Allow", "Principal": {"OIDC": "x"}, "Action": "a"}]`, `Statement[1].Principal: unknown principal type "OIDC"`},
+		{"not principal list", `{"Effect": "Deny", "NotPrincipal": {"AWS": []}, "Action": "a"}`, "Statement[0].NotPrincipal.AWS: must not be empty"},
+		{"both actions path", `{"Effect": "Allow", "Principal": "*", "Action": "a", "NotAction": "b"}`, "Statement[0]: has both Action and NotAction; use one"},
+		{"not action item", `{"Effect": "Allow", "Principal": "*", "NotAction": ["a", 1, null]}`, "Statement[0].NotAction[2]: want a string, got null"},
+		{"empty resource", `{"Effect": "Allow", "Principal": "*", "Action": "a", "Resource": []}`, "Statement[0].Resource: must not be empty"},
+		{"not resource item", `{"Effect": "Allow", "Principal": "*", "Action": "a", "NotResource": ["a", ["b"]]}`, "Statement[0].NotResource[1]: want a string, got a list"},
+		{"condition value item", `{"Effect": "Allow", "Principal": "*", "Action": "a", "Condition": {"StringLike": {"k": ["a", {}]}}}`, `Statement[0].Condition.StringLike["k"][1]: want a string, got an object`},
+		{"condition key quoted", `{"Effect": "Allow", "Principal": "*", "Action": "a", "Condition": {"StringEquals": {"a\"b": []}}}`, `Statement[0].Condition.StringEquals["a\"b"]: must not be empty`},
+		{"statement ten", "[" + strings.Repeat(`{"Effect": "Allow", "Principal": "*", "Action": "a"}, `, 10) + `{"Effect": "Allow", "Principal": "*", "Action": "a", "Resource": []}]`, "Statement[10].Resource: must not be empty"},
 	}
 	req := Request{Principal: Principal{Type: AWS, ID: "111122223333"}, Action: "a"}
 	for _, tc := range tests {

@@ -64,7 +64,7 @@ func scalarString(v any) (string, bool) {
 
 // stringList accepts a scalar or a list of scalars, the two spellings IAM allows for Action,
 // Resource, principal and condition values.
-func stringList(v any, where string) ([]string, error) {
+func stringList(v any, where location) ([]string, error) {
 	if s, ok := scalarString(v); ok {
 		return []string{s}, nil
 	}
