@@ -2,7 +2,6 @@ package config
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"sort"
 	"strconv"
@@ -74,8 +73,31 @@ type pair struct {
 // pairs lists a mapping's entries. Keys written explicitly win over keys brought in by `<<`, and a
 // key written twice explicitly is reported as a duplicate.
 func (d *decoder) pairs(n *yaml.Node) []pair {
-	var explicit, merged []pair
-	seen := map[string]*yaml.Node{}
+	explicit := make([]pair, 0, len(n.Content)/2)
+	var merged []pair
+	// The keys seen so far are those in explicit. A mapping of a few keys, as nearly all are,
+	// finds them by a scan; a map would cost more than it saves.
+	var seen map[string]*yaml.Node
+	if len(n.Content) > 2*smallMapping {
+		seen = make(map[string]*yaml.Node, len(n.Content)/2)
+	}
+	find := func(key string) *yaml.Node {
+		if seen != nil {
+			return seen[key]
+		}
+		for _, p := range explicit {
+			if p.key.Value == key {
+				return p.key
+			}
+		}
+		return nil
+	}
+	add := func(p pair) {
+		explicit = append(explicit, p)
+		if seen != nil {
+			seen[p.key.Value] = p.key
+		}
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
@@ -86,21 +108,22 @@ func (d *decoder) pairs(n *yaml.Node) []pair {
 			d.errorf(k, "keys must be plain strings")
 			continue
 		}
-		if first, dup := seen[k.Value]; dup {
+		if first := find(k.Value); first != nil {
 			d.errorf(k, "duplicate key %q (first written at line %d)", k.Value, first.Line)
 			continue
 		}
-		seen[k.Value] = k
-		explicit = append(explicit, pair{key: k, value: v})
+		add(pair{key: k, value: v})
 	}
 	for _, p := range merged {
-		if _, ok := seen[p.key.Value]; !ok {
-			seen[p.key.Value] = p.key
-			explicit = append(explicit, p)
+		if find(p.key.Value) == nil {
+			add(p)
 		}
 	}
 	return explicit
 }
+
+// smallMapping is the most keys for which pairs scans for duplicates.
+const smallMapping = 16
 
 func (d *decoder) mergeSources(v *yaml.Node) []pair {
 	v = d.resolve(v)
@@ -175,10 +198,14 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, meta *Meta, path string)
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
-		for i, item := range n.Content {
-			d.decode(item, s.Index(i), meta, fmt.Sprintf("%s[%d]", path, i))
-			if d.release {
-				n.Content[i] = nil
+		if workers := workersFor(len(n.Content)); workers > 0 && d.release && hasMeta(v.Type().Elem()) {
+			d.decodeItems(n, s, meta, path, workers)
+		} else {
+			for i, item := range n.Content {
+				d.decode(item, s.Index(i), meta, itemPath(path, i))
+				if d.release {
+					n.Content[i] = nil
+				}
 			}
 		}
 		v.Set(s)
@@ -190,11 +217,15 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, meta *Meta, path string)
 			d.errorf(n, "%s must be a mapping", keyName(path))
 			return
 		}
-		m := reflect.MakeMap(v.Type())
-		for _, p := range d.pairs(n) {
-			elem := reflect.New(v.Type().Elem()).Elem()
+		ps := d.pairs(n)
+		m := reflect.MakeMapWithSize(v.Type(), len(ps))
+		// SetMapIndex copies the key and the value, so one of each does for every entry.
+		key, elem := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		for _, p := range ps {
+			elem.SetZero()
 			d.decode(p.value, elem, meta, path+"."+p.key.Value)
-			m.SetMapIndex(reflect.ValueOf(p.key.Value), elem)
+			key.SetString(p.key.Value)
+			m.SetMapIndex(key, elem)
 		}
 		v.Set(m)
 	case reflect.String:
@@ -227,6 +258,47 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, meta *Meta, path string)
 	}
 }
 
+// decodeItems decodes a long list of objects (10,000 ServiceAccounts) on every CPU, as the loop
+// in decode would. Each object records its values' positions in its own Meta, so the goroutines
+// share only the list, each item being written by one of them; the positions of the items
+// themselves go to the enclosing Meta first, here. Each goroutine collects its own diagnostics,
+// and they are sorted with the rest at the end. It is only used with release, where the file has
+// no aliases: every node is then decoded once, and the budget, twice the nodes, cannot run out,
+// so that it does not matter which goroutine spends it.
+func (d *decoder) decodeItems(n *yaml.Node, s reflect.Value, meta *Meta, path string, workers int) {
+	paths := make([]string, len(n.Content))
+	for i, item := range n.Content {
+		paths[i] = itemPath(path, i)
+		if meta != nil {
+			meta.record(paths[i], posOf(item))
+		}
+	}
+	subs := make([]*decoder, workers)
+	for w := range subs {
+		subs[w] = &decoder{file: d.file, budget: d.budget, depth: d.depth, release: true}
+	}
+	forEach(workers, len(n.Content), func(w, i int) {
+		// With a nil Meta, the item records its position only in its own Meta, which every type
+		// that hasMeta has.
+		subs[w].decode(n.Content[i], s.Index(i), nil, paths[i])
+		n.Content[i] = nil
+	})
+	budget := d.budget
+	for _, sub := range subs {
+		d.diags = append(d.diags, sub.diags...)
+		d.budget -= budget - sub.budget
+	}
+}
+
+// hasMeta reports whether t is an object that records its own positions.
+func hasMeta(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && fieldsOf(t).meta != nil
+}
+
+func itemPath(path string, i int) string {
+	return path + "[" + strconv.Itoa(i) + "]"
+}
+
 // scalar returns a scalar's literal text.
 func (d *decoder) scalar(n *yaml.Node, path string) (string, bool) {
 	switch {
@@ -257,6 +329,12 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, outer *Meta, path 
 	}
 	if fields.meta != nil {
 		path = ""
+		// An object records a position for each of its keys and for the items and entries below
+		// them, two to three for each key of a ServiceAccount. Growing the map on the way made a
+		// fifth of decoding's garbage.
+		if meta.at == nil && len(n.Content) > 0 {
+			meta.at = make(map[string]diag.Pos, len(n.Content)*3/2)
+		}
 	}
 	for _, p := range d.pairs(n) {
 		idx, ok := fields.byKey[p.key.Value]
@@ -301,7 +379,7 @@ func (d *decoder) generic(n *yaml.Node, policy bool, meta *Meta, path string) an
 	case yaml.SequenceNode:
 		l := make([]any, len(n.Content))
 		for i, item := range n.Content {
-			l[i] = d.generic(item, policy, meta, fmt.Sprintf("%s[%d]", path, i))
+			l[i] = d.generic(item, policy, meta, itemPath(path, i))
 		}
 		return l
 	}

@@ -13,8 +13,6 @@ import (
 	"regexp"
 	"strconv"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/irsagen/irsagen/generator/diag"
 )
 
@@ -40,14 +38,14 @@ func Load(path string) (*File, error) {
 
 // Parse decodes config bytes; name is used in diagnostics only.
 func Parse(name string, data []byte) (*Config, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	root, stats, err := parseYAML(data)
+	if err != nil {
 		return nil, syntaxError(name, err)
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, diag.List{{File: name, Pos: diag.Pos{Line: 1, Col: 1}, Message: "the file is empty; run `irsagen init` for a starting point"}}
 	}
-	d := &decoder{file: name, budget: 2*countNodes(&root) + 100_000, release: !hasAlias(&root)}
+	d := &decoder{file: name, budget: 2*stats.nodes + 100_000, release: !stats.alias}
 	cfg := &Config{}
 	d.decode(root.Content[0], reflect.ValueOf(cfg).Elem(), nil, "")
 	if len(d.diags) > 0 {
@@ -86,24 +84,4 @@ func syntaxError(name string, err error) error {
 		return diag.List{{File: name, Pos: diag.Pos{Line: line, Col: 1}, Message: "invalid YAML: " + m[2]}}
 	}
 	return diag.List{{File: name, Pos: diag.Pos{Line: 1, Col: 1}, Message: fmt.Sprintf("invalid YAML: %v", err)}}
-}
-
-func hasAlias(n *yaml.Node) bool {
-	if n.Kind == yaml.AliasNode {
-		return true
-	}
-	for _, child := range n.Content {
-		if hasAlias(child) {
-			return true
-		}
-	}
-	return false
-}
-
-func countNodes(n *yaml.Node) int {
-	c := 1
-	for _, child := range n.Content {
-		c += countNodes(child)
-	}
-	return c
 }

@@ -1,7 +1,7 @@
 package config
 
 import (
-	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -18,7 +18,7 @@ func (v *validator) checkPolicies() {
 	v.policies = map[string]*Policy{}
 	for i := range v.cfg.Policies {
 		p := &v.cfg.Policies[i]
-		if v.name(&p.Meta, "policy", p.Name, iamName, "letters, digits and +=,.@_- only") {
+		if v.name(&p.Meta, "policy", p.Name, &iamName, "letters, digits and +=,.@_- only") {
 			if len(p.Name) > 128 {
 				v.errorf(p.At("name"), "policy name %q is longer than 128 characters", p.Name)
 			} else if prev, dup := v.policies[p.Name]; dup {
@@ -44,81 +44,107 @@ func (v *validator) checkPolicies() {
 	}
 }
 
+// checkServiceAccounts checks each ServiceAccount on its own, on every CPU for a long list, and
+// then, in the order of the file, that no two bind the same name in the same cluster.
 func (v *validator) checkServiceAccounts() {
-	type binding struct {
-		sa      *ServiceAccount
-		cluster string
-	}
-	bound := map[string]binding{}
-	for i := range v.cfg.ServiceAccounts {
-		sa := &v.cfg.ServiceAccounts[i]
-		nameOK := v.name(&sa.Meta, "ServiceAccount", sa.Name, dnsSubdomain, "lowercase letters, digits, '-' and '.' (a Kubernetes object name)")
-		if nameOK && len(sa.Name) > 253 {
-			v.errorf(sa.At("name"), "ServiceAccount name is longer than 253 characters")
-			nameOK = false
+	sas := v.cfg.ServiceAccounts
+	bindings := make([][]string, len(sas))
+	if workers := workersFor(len(sas)); workers == 0 {
+		for i := range sas {
+			bindings[i] = v.checkServiceAccount(&sas[i])
 		}
-		nsOK := true
-		switch {
-		case sa.Namespace == "":
-			v.errorf(sa.At("namespace"), "ServiceAccount %q needs a namespace", sa.Name)
-			nsOK = false
-		case len(sa.Namespace) > 63 || !dnsLabel.MatchString(sa.Namespace):
-			v.errorf(sa.At("namespace"), "namespace %q is invalid: lowercase letters, digits and '-', at most 63", sa.Namespace)
-			nsOK = false
+	} else {
+		// The goroutines only read the validator's maps, and each reports to its own list.
+		subs := make([]*validator, workers)
+		for w := range subs {
+			subs[w] = &validator{file: v.file, cfg: v.cfg, accounts: v.accounts, clusters: v.clusters, policies: v.policies}
 		}
-		clusters := v.clusterRefs(sa)
-		if nameOK && nsOK {
-			for _, c := range clusters {
-				key := c + "/" + sa.Namespace + "/" + sa.Name
-				if prev, dup := bound[key]; dup {
-					v.errorf(sa.Pos(), "ServiceAccount %s/%s is already bound to cluster %q at line %d", sa.Namespace, sa.Name, c, prev.sa.Pos().Line)
-					break
-				}
-				bound[key] = binding{sa: sa, cluster: c}
-			}
-		}
-		v.accountRef(&sa.Meta, "account", sa.Account, false)
-		if sa.Has("roleName") {
-			if sa.RoleName == "" || len(sa.RoleName) > 64 || !iamName.MatchString(sa.RoleName) {
-				v.errorf(sa.At("roleName"), "roleName %q must be 1 to 64 letters, digits or +=,.@_-", sa.RoleName)
-			}
-			if sa.PerCluster && len(clusters) > 1 {
-				v.errorf(sa.At("roleName"), "roleName names one role, but perCluster makes one role per cluster; remove roleName or perCluster")
-			}
-		}
-		v.managedPolicies(sa)
-		v.unique(&sa.Meta, "policies", sa.Policies, func(pos string, p string) {
-			if _, ok := v.policies[p]; !ok {
-				v.errorf(sa.At(pos), "policy %q is not defined%s", p, didYouMeanPolicy(p, v.policies))
-			}
+		forEach(workers, len(sas), func(w, i int) {
+			bindings[i] = subs[w].checkServiceAccount(&sas[i])
 		})
-		if sa.Has("inlinePolicy") {
-			v.document(&sa.Meta, "inlinePolicy", sa.InlinePolicy)
+		for _, sub := range subs {
+			v.diags = append(v.diags, sub.diags...)
 		}
-		v.unique(&sa.Meta, "deployments", sa.Deployments, func(pos string, d string) {
-			if len(d) > 253 || !dnsSubdomain.MatchString(d) {
-				v.errorf(sa.At(pos), "deployment name %q is not a Kubernetes object name", d)
-			}
-		})
-		for _, k := range sortedKeys(sa.Annotations) {
-			pos := sa.At("annotations." + k)
-			if why, reserved := reservedAnnotations[k]; reserved {
-				v.errorf(pos, "annotation %s is set by irsagen; %s", k, why)
-			} else if !validQualifiedName(k) {
-				v.errorf(pos, "annotation key %q is not a valid Kubernetes key", k)
-			}
-		}
-		for _, k := range sortedKeys(sa.Labels) {
-			val, pos := sa.Labels[k], sa.At("labels."+k)
-			if !validQualifiedName(k) {
-				v.errorf(pos, "label key %q is not a valid Kubernetes key", k)
-			} else if val != "" && (len(val) > 63 || !labelName.MatchString(val)) {
-				v.errorf(pos, "label %s: value %q is not a valid Kubernetes label value", k, val)
-			}
-		}
-		v.settings(&sa.Meta, "", &sa.RoleSettings)
-		v.wellKnown(sa)
 	}
+	bound := map[string]*ServiceAccount{}
+	for i := range sas {
+		sa := &sas[i]
+		for _, c := range bindings[i] {
+			key := c + "/" + sa.Namespace + "/" + sa.Name
+			if prev, dup := bound[key]; dup {
+				v.errorf(sa.Pos(), "ServiceAccount %s/%s is already bound to cluster %q at line %d", sa.Namespace, sa.Name, c, prev.Pos().Line)
+				break
+			}
+			bound[key] = sa
+		}
+	}
+}
+
+// checkServiceAccount checks one ServiceAccount and returns the clusters it binds its name to, or
+// nil when its name or namespace is invalid.
+func (v *validator) checkServiceAccount(sa *ServiceAccount) (bindings []string) {
+	nameOK := v.name(&sa.Meta, "ServiceAccount", sa.Name, &dnsSubdomain, "lowercase letters, digits, '-' and '.' (a Kubernetes object name)")
+	if nameOK && len(sa.Name) > 253 {
+		v.errorf(sa.At("name"), "ServiceAccount name is longer than 253 characters")
+		nameOK = false
+	}
+	nsOK := true
+	switch {
+	case sa.Namespace == "":
+		v.errorf(sa.At("namespace"), "ServiceAccount %q needs a namespace", sa.Name)
+		nsOK = false
+	case len(sa.Namespace) > 63 || !dnsLabel.MatchString(sa.Namespace):
+		v.errorf(sa.At("namespace"), "namespace %q is invalid: lowercase letters, digits and '-', at most 63", sa.Namespace)
+		nsOK = false
+	}
+	clusters := v.clusterRefs(sa)
+	if nameOK && nsOK {
+		bindings = clusters
+	}
+	v.accountRef(&sa.Meta, "account", sa.Account, false)
+	if sa.Has("roleName") {
+		if sa.RoleName == "" || len(sa.RoleName) > 64 || !iamName.MatchString(sa.RoleName) {
+			v.errorf(sa.At("roleName"), "roleName %q must be 1 to 64 letters, digits or +=,.@_-", sa.RoleName)
+		}
+		if sa.PerCluster && len(clusters) > 1 {
+			v.errorf(sa.At("roleName"), "roleName names one role, but perCluster makes one role per cluster; remove roleName or perCluster")
+		}
+	}
+	v.managedPolicies(sa)
+	v.unique(&sa.Meta, "policies", sa.Policies, func(pos string, p string) {
+		if _, ok := v.policies[p]; !ok {
+			v.errorf(sa.At(pos), "policy %q is not defined%s", p, didYouMeanPolicy(p, v.policies))
+		}
+	})
+	if sa.Has("inlinePolicy") {
+		v.document(&sa.Meta, "inlinePolicy", sa.InlinePolicy)
+	}
+	v.unique(&sa.Meta, "deployments", sa.Deployments, func(pos string, d string) {
+		if len(d) > 253 || !dnsSubdomain.MatchString(d) {
+			v.errorf(sa.At(pos), "deployment name %q is not a Kubernetes object name", d)
+		}
+	})
+	// Each key is checked on its own, so the maps' order does not matter: the diagnostics are
+	// sorted at the end.
+	for k := range sa.Annotations {
+		pos := sa.At("annotations." + k)
+		if why, reserved := reservedAnnotations[k]; reserved {
+			v.errorf(pos, "annotation %s is set by irsagen; %s", k, why)
+		} else if !validQualifiedName(k) {
+			v.errorf(pos, "annotation key %q is not a valid Kubernetes key", k)
+		}
+	}
+	for k, val := range sa.Labels {
+		pos := sa.At("labels." + k)
+		if !validQualifiedName(k) {
+			v.errorf(pos, "label key %q is not a valid Kubernetes key", k)
+		} else if val != "" && (len(val) > 63 || !labelName.MatchString(val)) {
+			v.errorf(pos, "label %s: value %q is not a valid Kubernetes label value", k, val)
+		}
+	}
+	v.settings(&sa.Meta, "", &sa.RoleSettings)
+	v.wellKnown(sa)
+	return bindings
 }
 
 // clusterRefs checks a ServiceAccount's clusters and returns the names it binds to.
@@ -161,14 +187,26 @@ func (v *validator) managedPolicies(sa *ServiceAccount) {
 
 // unique calls each on every item of a list of strings, and reports items written twice.
 func (v *validator) unique(m *Meta, key string, items []string, each func(pos, item string)) {
-	seen := map[string]int{}
+	var seen map[string]int // for long lists; short ones, nearly all, are scanned
+	if len(items) > 16 {
+		seen = make(map[string]int, len(items))
+	}
 	for i, item := range items {
-		pos := fmt.Sprintf("%s[%d]", key, i)
-		if j, dup := seen[item]; dup {
-			v.errorf(m.At(pos), "%q is listed twice in %s (also at line %d)", item, key, m.At(fmt.Sprintf("%s[%d]", key, j)).Line)
+		pos := itemPath(key, i)
+		j := -1
+		if seen != nil {
+			if k, dup := seen[item]; dup {
+				j = k
+			} else {
+				seen[item] = i
+			}
+		} else {
+			j = slices.Index(items[:i], item)
+		}
+		if j >= 0 {
+			v.errorf(m.At(pos), "%q is listed twice in %s (also at line %d)", item, key, m.At(itemPath(key, j)).Line)
 			continue
 		}
-		seen[item] = i
 		each(pos, item)
 	}
 }

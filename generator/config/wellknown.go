@@ -5,10 +5,6 @@ import "github.com/irsagen/irsagen/templates"
 // wellKnown checks a ServiceAccount's add-on policies against the built-in library: the name,
 // the argument names and the required arguments.
 func (v *validator) wellKnown(sa *ServiceAccount) {
-	var names []string
-	for _, a := range templates.Addons() {
-		names = append(names, a.Name)
-	}
 	seen := map[string]bool{}
 	for i := range sa.WellKnown {
 		w := &sa.WellKnown[i]
@@ -18,6 +14,10 @@ func (v *validator) wellKnown(sa *ServiceAccount) {
 			v.errorf(w.Pos(), "wellKnown entry needs a name; irsagen policies lists them")
 			continue
 		case !ok:
+			var names []string
+			for _, a := range templates.Addons() {
+				names = append(names, a.Name)
+			}
 			v.errorf(w.At("name"), "%q is not a policy of irsagen's library%s", w.Name, didYouMean(w.Name, names, "policies"))
 			continue
 		case seen[w.Name]:
