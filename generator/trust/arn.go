@@ -34,14 +34,16 @@ func parseProviderARN(s string) (oidcProvider, bool) {
 // claimKey splits an OIDC condition key such as
 // "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub" into issuer and claim. Keys of AWS services
 // ("aws:SourceIp", "sts:RoleSessionName") are not claim keys: their prefix is a bare service
-// name, while an issuer always has a dot or a slash.
-func claimKey(key string) (issuer, claim string, ok bool) {
+// name, while an issuer usually has a dot or a slash. A prefix that is the principal's own issuer
+// (known, when there is one) is a claim key whatever it looks like: an issuer may be a single
+// DNS label, such as https://issuer.
+func claimKey(key, known string) (issuer, claim string, ok bool) {
 	i := strings.LastIndex(key, ":")
 	if i <= 0 {
 		return "", "", false
 	}
 	issuer, claim = key[:i], key[i+1:]
-	if !strings.ContainsAny(issuer, "./") {
+	if !strings.ContainsAny(issuer, "./") && (known == "" || !sameIssuer(issuer, known)) {
 		return "", "", false
 	}
 	return issuer, claim, true

@@ -273,6 +273,38 @@ func TestCheckGoodPolicyHasNoFindings(t *testing.T) {
 	}
 }
 
+// An issuer may be a single DNS label: its sub and aud keys have neither a dot nor a slash, and
+// are claim keys all the same because they carry the principal's own issuer.
+func TestCheckSingleLabelIssuer(t *testing.T) {
+	policy := func(issuer string, keep ...string) map[string]any {
+		conds := map[string]any{}
+		for _, claim := range keep {
+			conds[issuer+":"+claim] = map[string]string{"sub": "system:serviceaccount:0:0", "aud": "sts.amazonaws.com"}[claim]
+		}
+		return map[string]any{
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Federated": "arn:aws:iam::111122223333:oidc-provider/" + issuer},
+			"Action":    "sts:AssumeRoleWithWebIdentity",
+			"Condition": map[string]any{"StringEquals": conds},
+		}
+	}
+	for _, issuer := range []string{"0", "issuer", "Issuer"} {
+		if fs := Check(policy(issuer, "sub", "aud")); len(fs) != 0 {
+			t.Errorf("issuer %q: Check(good) = %v", issuer, fs)
+		}
+		fs := Check(policy(issuer, "aud"))
+		if len(fs) != 1 || fs[0].Rule != RuleSubMissing {
+			t.Errorf("issuer %q without sub: Check = %v, want only %s", issuer, fs, RuleSubMissing)
+		}
+	}
+	// Another bare prefix is still a service's key, not a claim of this issuer.
+	st := policy("issuer", "sub", "aud")
+	st["Condition"].(map[string]any)["StringEquals"].(map[string]any)["other:sub"] = "x"
+	if fs := Check(st); len(fs) != 0 {
+		t.Errorf("Check with other:sub = %v", fs)
+	}
+}
+
 func TestCheckReportsEveryFindingInStatementOrder(t *testing.T) {
 	bad := doc(
 		func(map[string]any) {},

@@ -53,8 +53,12 @@ func (c *checker) provider() (issuer string, known bool) {
 // claims checks the sub and aud conditions against the provider's issuer.
 func (c *checker) claims(issuer string, known bool) {
 	var subs, auds []condition
+	own := ""
+	if known {
+		own = issuer
+	}
 	for _, cond := range c.st.Conditions {
-		iss, claim, ok := claimKey(cond.Key)
+		iss, claim, ok := claimKey(cond.Key, own)
 		if !ok {
 			continue
 		}
