@@ -27,6 +27,8 @@ func newDiff(stdout io.Writer) *cobra.Command {
 }
 
 func runDiff(stdout io.Writer, prog *progress, opts generator.Options) error {
+	prefetched := prefetch(&opts)
+	defer prefetched.Close()
 	res, err := renderTree(prog, opts)
 	if err != nil {
 		return fail(err)
@@ -34,7 +36,7 @@ func runDiff(stdout io.Writer, prog *progress, opts generator.Options) error {
 	// As in generate, only the files are used from here on.
 	dir, files := res.OutDir, res.Files
 	end := prog.stage(fmt.Sprintf("comparing %d files with %s", len(files), dir))
-	d, err := output.Diff(dir, files, output.Options{})
+	d, err := output.Diff(dir, files, output.Options{Prefetched: prefetched.Get()})
 	end(func() string { return "" })
 	if err != nil {
 		return fail(err)

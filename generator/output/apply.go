@@ -1,6 +1,7 @@
 package output
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +9,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 )
 
 // newFilePerm is the permission of a file irsagen creates, before the umask. A file it replaces
@@ -25,8 +28,9 @@ func Write(dir string, files []File, opts Options) (Changes, error) {
 }
 
 // Apply carries out the plan. It returns a *ConflictError, writing nothing, if the plan has
-// conflicts; it writes nothing at all if the plan is Empty. Otherwise it reads DIR again and
-// refuses to go on if anything the plan looked at has changed, then writes in three phases:
+// conflicts; it writes nothing at all if the plan is Empty. Otherwise it reads DIR again, every
+// path the plan looked at, and refuses to go on if anything has changed (a type, permissions, or
+// the SHA-256 of a file's content), then writes in three phases:
 // stage every new file as a temporary file beside its target; move each replaced or deleted file
 // aside and each temporary file into place, the manifest last; remove the files moved aside and
 // the directories that deletions left empty. If any step fails, every step done is undone, DIR
@@ -63,14 +67,21 @@ func (p *Plan) applyIn() error {
 	}
 	defer fsys.Close()
 
-	s, err := scan(p.Dir, fsys, p.want)
+	s, err := scan(p.Dir, fsys, p.gen, true)
 	if err != nil {
 		return err
 	}
-	if !maps.Equal(s.tree.fingerprint(), p.fingerprint) {
+	if s.tree.fingerprint() != p.fingerprint {
 		return fmt.Errorf("%s: changed since irsagen read it; nothing was written; run again", p.Dir)
 	}
 	_, steps := decide(s, p.opts.Force)
+	for _, st := range steps {
+		// Every file a step replaces or deletes differs from what is written, so scan kept its
+		// content, which undoing the removal of its backup needs.
+		if st.old.kind == regular && !st.old.kept {
+			return fmt.Errorf("%s: internal error: the content of %s was not kept; nothing was written", p.Dir, st.path)
+		}
+	}
 
 	j := &journal{fsys: fsys}
 	err = commit(j, s.tree, steps)
@@ -86,32 +97,41 @@ func (p *Plan) applyIn() error {
 
 // commit performs the steps through j. The tree is the reading of DIR the steps were decided
 // from; it says which directories exist and what each replaced file holds.
+//
+// Within each phase the files are independent of one another, so when the FS allows, several
+// goroutines work through them (journal.each); the phases themselves follow one another, and the
+// manifest still moves into place after every other file.
 func commit(j *journal, t *tree, steps []step) error {
+	workers := workersFor(j.fsys)
+
 	// Stage: after this, every new byte is on disk, and nothing visible has changed except new
 	// directories and temporary files.
+	if err := makeParents(j, t, steps, workers); err != nil {
+		return err
+	}
+	dirOf := func(i int) string { return path.Dir(steps[i].path) }
 	temps := make([]string, len(steps))
-	made := map[string]bool{}
-	for i, st := range steps {
+	err := j.each(len(steps), workers, dirOf, func(i int, j *journal) error {
+		st := steps[i]
 		if st.del {
-			continue
-		}
-		if err := makeParents(j, t, st.path, made); err != nil {
-			return err
+			return nil
 		}
 		perm, exact := fs.FileMode(newFilePerm), false
 		if st.old.kind == regular {
 			perm, exact = st.old.mode, true
 		}
 		tmp, err := j.stage(path.Dir(st.path), st.data, perm, exact)
-		if err != nil {
-			return err
-		}
 		temps[i] = tmp
+		return err
+	})
+	if err != nil {
+		return err
 	}
 
 	// Swap: move the old files aside rather than replacing them, so they can be moved back.
 	backups := make([]string, len(steps))
-	for i, st := range steps {
+	swap := func(i int, j *journal) error {
+		st := steps[i]
 		if st.old.kind == regular {
 			bak, err := j.backupName(path.Dir(st.path))
 			if err != nil {
@@ -123,19 +143,32 @@ func commit(j *journal, t *tree, steps []step) error {
 			backups[i] = bak
 		}
 		if !st.del {
-			if err := j.rename(temps[i], st.path); err != nil {
-				return err
-			}
+			return j.rename(temps[i], st.path)
+		}
+		return nil
+	}
+	files := len(steps)
+	if files > 0 && steps[files-1].path == ManifestName {
+		files-- // last, alone
+	}
+	if err := j.each(files, workers, dirOf, swap); err != nil {
+		return err
+	}
+	if files < len(steps) {
+		if err := swap(files, j); err != nil {
+			return err
 		}
 	}
 
 	// Clean up: the old files and the directories deletions emptied.
-	for i, st := range steps {
-		if backups[i] != "" {
-			if err := j.removeFile(backups[i], st.old.data, st.old.mode); err != nil {
-				return err
-			}
+	err = j.each(len(steps), workers, dirOf, func(i int, j *journal) error {
+		if backups[i] == "" {
+			return nil
 		}
+		return j.removeFile(backups[i], steps[i].old.data, steps[i].old.mode)
+	})
+	if err != nil {
+		return err
 	}
 	for _, d := range pruneCandidates(steps) {
 		entries, err := j.fsys.ReadDir(d)
@@ -151,20 +184,36 @@ func commit(j *journal, t *tree, steps []step) error {
 	return nil
 }
 
-// makeParents creates the missing directories above p, shallowest first.
-func makeParents(j *journal, t *tree, p string, made map[string]bool) error {
-	var missing []string
-	for d := path.Dir(p); d != "."; d = path.Dir(d) {
-		if t.seen[d].kind == directory || made[d] {
-			break
+// makeParents creates the directories missing above the files the steps write, shallowest
+// first, the directories of one depth at once.
+func makeParents(j *journal, t *tree, steps []step, workers int) error {
+	missing := map[string]bool{}
+	for _, st := range steps {
+		if st.del {
+			continue
 		}
-		missing = append(missing, d)
+		for d := path.Dir(st.path); d != "." && !missing[d]; d = path.Dir(d) {
+			if t.seen[d].kind == directory {
+				break
+			}
+			missing[d] = true
+		}
 	}
-	for i := len(missing) - 1; i >= 0; i-- {
-		if err := j.mkdir(missing[i]); err != nil {
+	dirs := slices.SortedFunc(maps.Keys(missing), func(a, b string) int {
+		return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), strings.Compare(a, b))
+	})
+	for len(dirs) > 0 {
+		depth := strings.Count(dirs[0], "/")
+		n := 1
+		for n < len(dirs) && strings.Count(dirs[n], "/") == depth {
+			n++
+		}
+		level := dirs[:n]
+		parent := func(i int) string { return path.Dir(level[i]) }
+		if err := j.each(n, workers, parent, func(i int, j *journal) error { return j.mkdir(level[i]) }); err != nil {
 			return err
 		}
-		made[missing[i]] = true
+		dirs = dirs[n:]
 	}
 	return nil
 }

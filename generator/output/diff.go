@@ -1,7 +1,8 @@
 package output
 
 import (
-	"bytes"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,12 +30,40 @@ const contextLines = 3
 // compared with the one Write would write, so a tree Write has just written compares equal, and a
 // tree with a missing or outdated manifest does not. Conflicts do not stop Diff: it shows what
 // Write with Force would do to generated files. opts.Force is ignored.
+//
+// Files are compared by their SHA-256. With opts.Prefetched, whose reading kept hashes only, the
+// files that differ are read again for the text of the diff, and if one no longer has the hash
+// it had, DIR is read again from the start.
 func Diff(dir string, files []File, opts Options) (*DiffResult, error) {
-	want, s, err := read(dir, files, opts)
+	want, err := checkFiles(files)
 	if err != nil {
 		return nil, err
 	}
+	g := newGenerated(want)
+	s, err := read(dir, g, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	r, err := compare(s)
+	s.tree.close()
+	if errors.Is(err, errChanged) && opts.Prefetched != nil {
+		// Read as if there had been no prefetching: every content that differs is then kept as
+		// it is hashed, and nothing needs reading twice.
+		opts.Prefetched = nil
+		if s, err = read(dir, g, opts, true); err != nil {
+			return nil, err
+		}
+		r, err = compare(s)
+		s.tree.close()
+	}
+	return r, err
+}
 
+// errChanged says that a file no longer holds what it held when it was first read.
+var errChanged = errors.New("changed while irsagen was reading it; run again")
+
+// compare renders the differences between a snapshot and its generated files.
+func compare(s *snapshot) (*DiffResult, error) {
 	type side struct {
 		data   []byte
 		exists bool
@@ -42,33 +71,59 @@ func Diff(dir string, files []File, opts Options) (*DiffResult, error) {
 	type fileDiff struct {
 		path     string
 		old, new side
+		disk     *state
 	}
 	var diffs []fileDiff
-	onDisk := func(p string) (side, error) {
+	differs := func(p string, data []byte, sum digest) error {
 		st := s.tree.seen[p]
-		switch st.kind {
-		case absent:
-			return side{}, nil
-		case regular:
-			return side{st.data, true}, nil
+		switch {
+		case st.kind == regular && st.sum == sum:
+			return nil
+		case st.kind == absent || st.kind == regular:
+			diffs = append(diffs, fileDiff{path: p, new: side{data, true}, disk: st})
+			return nil
 		}
-		return side{}, fmt.Errorf("%s: %s; irsagen cannot write a file here", s.tree.show(p), Obstructed)
+		return fmt.Errorf("%s: %s; irsagen cannot write a file here", s.tree.show(p), Obstructed)
 	}
-
-	all := append([]File{{Path: ManifestName, Data: s.newManifest}}, want...)
-	for _, f := range all {
-		old, err := onDisk(f.Path)
-		if err != nil {
+	if err := differs(ManifestName, s.newManifest, s.newSum); err != nil {
+		return nil, err
+	}
+	for i, f := range s.want {
+		if err := differs(f.Path, f.Data, s.sums[i]); err != nil {
 			return nil, err
-		}
-		if !old.exists || !bytes.Equal(old.data, f.Data) {
-			diffs = append(diffs, fileDiff{f.Path, old, side{f.Data, true}})
 		}
 	}
 	for p := range s.owned {
 		if st := s.tree.seen[p]; !s.wanted(p) && st.kind == regular {
-			diffs = append(diffs, fileDiff{p, side{st.data, true}, side{}})
+			diffs = append(diffs, fileDiff{path: p, disk: st})
 		}
+	}
+
+	// The old side of each difference, read again if only its hash was kept.
+	if err := s.tree.open(); err != nil {
+		return nil, fmt.Errorf("%w (%w)", errChanged, err)
+	}
+	fsys := s.tree.fsys
+	err := forEach(len(diffs), workersFor(fsys), func(i int) error {
+		d := &diffs[i]
+		if d.disk.kind != regular {
+			return nil
+		}
+		if !d.disk.kept {
+			if fsys == nil { // DIR is gone
+				return fmt.Errorf("%s: %w", s.tree.dir, errChanged)
+			}
+			data, err := fsys.ReadFile(d.path)
+			if err != nil || sha256.Sum256(data) != d.disk.sum {
+				return fmt.Errorf("%s: %w", s.tree.show(d.path), errChanged)
+			}
+			d.disk.data, d.disk.kept = data, true
+		}
+		d.old = side{d.disk.data, true}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 
 	r := &DiffResult{}

@@ -19,6 +19,18 @@
 //     irsagen touches is checked component by component: a symbolic link is refused with an error
 //     naming it, so nothing outside DIR can be written, read or deleted.
 //
+// Reading DIR can start before the tree is known: Prefetch reads the manifest and the files it
+// lists while the tree is rendered, and Diff or NewPlan complete that reading with the paths it
+// did not cover. Files are compared by SHA-256, as the manifest compares them, and content is
+// kept only where a write may have to restore it or a diff show it, so that reading DIR does not
+// hold a second copy of the tree. Nothing read early is trusted more than before: Apply reads
+// every path again and refuses to write if anything changed since the plan's reading, and Diff
+// reads again the files whose changes it shows.
+//
+// With OpenRoot's FS, files are read, staged, renamed and removed by several goroutines. The
+// phases of a write still follow one another, the manifest still moves into place last, and the
+// journal records the changes in the same order however they were scheduled.
+//
 // The FS interface exists so tests can make any single write, rename or remove fail and check that
 // the rollback leaves DIR untouched.
 package output

@@ -33,6 +33,38 @@ func (j *journal) push(what string, do func() error) {
 	j.undo = append(j.undo, undoStep{what, do})
 }
 
+// each runs do(i, sub) for every i in [0, n), each with a journal sub of its own, on up to
+// workers goroutines (forEach), and then adds the subs' changes to j in the order of i, whatever
+// order they were made in: rollback undoes the changes of one i in reverse, and the i in reverse.
+// That is enough because the changes of different i are independent of one another.
+//
+// Consecutive i with the same dir(i) go to one goroutine, in order: the kernel locks a directory
+// while it creates, renames or removes a name in it, so goroutines working in one directory
+// would only wait for each other.
+func (j *journal) each(n, workers int, dir func(i int) string, do func(i int, sub *journal) error) error {
+	var starts []int
+	for i := range n {
+		if i == 0 || dir(i) != dir(i-1) {
+			starts = append(starts, i)
+		}
+	}
+	starts = append(starts, n)
+	subs := make([]journal, n)
+	err := forEach(len(starts)-1, workers, func(c int) error {
+		for i := starts[c]; i < starts[c+1]; i++ {
+			subs[i].fsys = j.fsys
+			if err := do(i, &subs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for i := range subs {
+		j.undo = append(j.undo, subs[i].undo...)
+	}
+	return err
+}
+
 // rollback undoes every change in reverse order. It carries on past a failing undo so that as much
 // as possible is restored, and reports every failure.
 func (j *journal) rollback() error {

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"maps"
@@ -19,6 +18,10 @@ type Options struct {
 	Force bool
 	// OpenFS opens DIR; nil means OpenRoot. Tests use it to inject failures.
 	OpenFS func(dir string) (FS, error)
+	// Prefetched is a reading of DIR started earlier with Prefetch, while the files were being
+	// generated. Diff or NewPlan (and so Write) for the same DIR continues it instead of reading
+	// DIR from the start; a reading for another directory, or one already used, is ignored.
+	Prefetched *Prefetched
 }
 
 // ConflictKind says why irsagen will not touch a path.
@@ -110,8 +113,8 @@ type Plan struct {
 	Changes
 
 	opts        Options
-	want        []File
-	fingerprint map[string]string
+	gen         *generated
+	fingerprint digest
 }
 
 // step is one file that Apply writes or deletes.
@@ -125,13 +128,23 @@ type step struct {
 // NewPlan reads DIR, without writing anything, and decides what writing files there would do.
 // An error means the input or DIR cannot be handled at all (an invalid path, a symbolic link, an
 // unreadable manifest); conflicts are not errors but part of the plan.
+//
+// With opts.Prefetched, the plan is decided from that earlier reading, completed with the paths
+// it did not cover; Apply reads DIR again all the same before it writes anything.
 func NewPlan(dir string, files []File, opts Options) (*Plan, error) {
-	want, s, err := read(dir, files, opts)
+	want, err := checkFiles(files)
 	if err != nil {
 		return nil, err
 	}
+	g := newGenerated(want)
+	s, err := read(dir, g, opts, false)
+	if err != nil {
+		return nil, err
+	}
+	s.tree.close()
 	changes, _ := decide(s, opts.Force)
-	return &Plan{Dir: dir, Changes: changes, opts: opts, want: want, fingerprint: s.tree.fingerprint()}, nil
+	opts.Prefetched = nil // used up; Apply reads DIR itself
+	return &Plan{Dir: dir, Changes: changes, opts: opts, gen: g, fingerprint: s.tree.fingerprint()}, nil
 }
 
 // decide compares the wanted files with the disk and the manifest. It is the only place that
@@ -141,7 +154,7 @@ func decide(s *snapshot, force bool) (Changes, []step) {
 	var steps []step
 	conflict := func(p string, k ConflictKind) { c.Conflicts = append(c.Conflicts, Conflict{p, k}) }
 
-	for _, f := range s.want {
+	for i, f := range s.want {
 		disk := s.tree.seen[f.Path]
 		ownedHash, owned := s.owned[f.Path]
 		switch {
@@ -150,14 +163,16 @@ func decide(s *snapshot, force bool) (Changes, []step) {
 			steps = append(steps, step{path: f.Path, data: f.Data, old: disk})
 		case disk.kind != regular:
 			conflict(f.Path, Obstructed)
-		case bytes.Equal(disk.data, f.Data):
+		case disk.sum == s.sums[i]:
 			// Already right, whoever wrote it: nothing to write, and the manifest now records it,
-			// which is how a tree whose manifest was lost is adopted again.
+			// which is how a tree whose manifest was lost is adopted again. Files are compared
+			// by their SHA-256, as the manifest compares them: reading DIR keeps only the hashes
+			// of the files that are right, not a second copy of the tree.
 			c.Unchanged = append(c.Unchanged, f.Path)
 		case !owned:
 			conflict(f.Path, NotOwned)
 		default:
-			if hashOf(disk.data) != ownedHash {
+			if disk.sum != ownedHash {
 				if !force {
 					conflict(f.Path, EditedByHand)
 					continue
@@ -176,7 +191,7 @@ func decide(s *snapshot, force bool) (Changes, []step) {
 			// drops out of the manifest either way.
 			continue
 		}
-		if hashOf(disk.data) != s.owned[p] {
+		if disk.sum != s.owned[p] {
 			if !force {
 				conflict(p, EditedNotGenerated)
 				continue
@@ -189,7 +204,7 @@ func decide(s *snapshot, force bool) (Changes, []step) {
 
 	// The manifest is written only when its bytes change, and last, so that a run interrupted
 	// before the end still has the old manifest, which describes the files it did not reach.
-	if s.manifest.kind == absent || !bytes.Equal(s.manifest.data, s.newManifest) {
+	if s.manifest.kind == absent || s.manifest.sum != s.newSum {
 		c.ManifestChanged = true
 	}
 	slices.SortFunc(steps, func(a, b step) int { return strings.Compare(a.path, b.path) })

@@ -1,7 +1,9 @@
 package output
 
 import (
+	"cmp"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,11 +12,16 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync/atomic"
 )
 
 // ErrSymlink is wrapped by the error for a symbolic link found on a path irsagen would read,
 // write or delete under DIR.
 var ErrSymlink = errors.New("is a symbolic link")
+
+// errStopped ends a reading that is no longer wanted (Prefetched.Close).
+var errStopped = errors.New("reading stopped")
 
 type kind uint8
 
@@ -27,12 +34,21 @@ const (
 	other
 )
 
+// digest is a SHA-256 hash.
+type digest = [sha256.Size]byte
+
 // state is what one path holds on disk.
 type state struct {
 	kind kind
-	mode fs.FileMode // permission bits, for regular files and directories
-	data []byte      // regular files, once read
+	// read is set once a regular file has been read; sum is then the SHA-256 of its content.
 	read bool
+	// kept is set when data holds the content. Only the content that a write may have to restore
+	// or a diff may show is kept (see snapshot.keep): keeping every file would hold as much
+	// memory as the generated tree.
+	kept bool
+	mode fs.FileMode // permission bits, for regular files and directories
+	sum  digest
+	data []byte
 }
 
 // tree reads DIR through an FS and remembers everything it saw. Apply reads DIR again and compares
@@ -40,7 +56,12 @@ type state struct {
 type tree struct {
 	dir  string
 	fsys FS // nil when DIR does not exist yet: every path is absent
-	seen map[string]*state
+	// reopen, if set, opens DIR again when fsys is needed and nil: a prefetching tree closes its
+	// FS once done rather than hold a descriptor for every directory while the tree is rendered.
+	reopen func() (FS, error)
+	seen   map[string]*state
+	// stop, if set, ends the reading early with errStopped.
+	stop *atomic.Bool
 }
 
 func newTree(dir string, fsys FS) *tree {
@@ -50,29 +71,151 @@ func newTree(dir string, fsys FS) *tree {
 // show names a path the way the user typed DIR, for error messages.
 func (t *tree) show(p string) string { return filepath.Join(t.dir, filepath.FromSlash(p)) }
 
-// lstat describes p, checking its parents first so that no symbolic link anywhere on the way is
-// followed: os.Root would follow a link that stays inside DIR, and even that is refused because
-// renaming over a link replaces the link, not its target, and two names for one file would let a
-// hand edit slip past the manifest.
-func (t *tree) lstat(p string) (*state, error) {
-	if s, ok := t.seen[p]; ok {
-		return s, nil
+// close releases the FS; the tree's memory stays valid.
+func (t *tree) close() {
+	if t.fsys != nil {
+		t.fsys.Close()
+		t.fsys = nil
 	}
-	s, err := t.lstatUncached(p)
-	if err != nil {
-		return nil, err
-	}
-	t.seen[p] = s
-	return s, nil
+	t.reopen = nil
 }
 
-func (t *tree) lstatUncached(p string) (*state, error) {
-	if parent := path.Dir(p); parent != "." {
-		ps, err := t.lstat(parent)
-		if err != nil {
-			return nil, err
+// open makes fsys ready for reading if the tree closed it (reopen).
+func (t *tree) open() error {
+	if t.fsys != nil || t.reopen == nil {
+		return nil
+	}
+	fsys, err := t.reopen()
+	t.reopen = nil
+	if err != nil {
+		return fmt.Errorf("%s: %w", t.dir, err)
+	}
+	t.fsys = fsys
+	return nil
+}
+
+// visit describes every path in paths and its parent directories, and reads each regular file
+// among paths, unless it was seen before. keep decides, once a file's hash is known, whether its
+// content is kept; nil keeps nothing.
+//
+// Directories are described first, one depth at a time, because a path's state depends on its
+// parent's; the paths of one depth, and then the files, are handled by several goroutines when
+// the FS allows. Nothing is recorded in seen while they run, so they only read it.
+func (t *tree) visit(paths []string, keep func(p string, s *state) bool) error {
+	var dirs, files []string
+	isDir, isFile := map[string]bool{}, map[string]bool{}
+	for _, p := range paths {
+		if s, ok := t.seen[p]; (ok && (s.kind != regular || s.read)) || isFile[p] {
+			continue
 		}
-		switch ps.kind {
+		isFile[p] = true
+		files = append(files, p)
+		for d := path.Dir(p); d != "." && !isDir[d]; d = path.Dir(d) {
+			if _, ok := t.seen[d]; ok {
+				break // and so were its parents
+			}
+			isDir[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	slices.SortFunc(dirs, func(a, b string) int {
+		return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), strings.Compare(a, b))
+	})
+
+	if err := t.open(); err != nil {
+		return err
+	}
+	workers := 1
+	if t.fsys != nil {
+		workers = workersFor(t.fsys)
+	}
+	for len(dirs) > 0 {
+		depth := strings.Count(dirs[0], "/")
+		n := 1
+		for n < len(dirs) && strings.Count(dirs[n], "/") == depth {
+			n++
+		}
+		level, states := dirs[:n], make([]*state, n)
+		err := forEach(n, workers, func(i int) (err error) {
+			states[i], err = t.lstat(level[i])
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for i, d := range level {
+			t.seen[d] = states[i]
+		}
+		dirs = dirs[n:]
+	}
+
+	// Each worker reads into a buffer of its own, reused from file to file.
+	states := make([]*state, len(files))
+	bufs := make(chan []byte, workers)
+	for range workers {
+		bufs <- nil
+	}
+	err := forEach(len(files), workers, func(i int) error {
+		p := files[i]
+		s := t.seen[p] // set when p is also the directory of another path
+		if s == nil {
+			var err error
+			if s, err = t.lstat(p); err != nil {
+				return err
+			}
+		}
+		states[i] = s
+		if s.kind != regular || s.read {
+			return nil
+		}
+		buf := <-bufs
+		data, err := readFileInto(t.fsys, p, buf)
+		if err != nil {
+			bufs <- buf
+			return fmt.Errorf("%s: %w", t.dir, err)
+		}
+		s.sum, s.read = sha256.Sum256(data), true
+		if keep != nil && keep(p, s) {
+			s.data, s.kept = slices.Clone(data), true
+			if s.data == nil {
+				s.data = []byte{}
+			}
+		}
+		bufs <- data
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, p := range files {
+		t.seen[p] = states[i]
+	}
+	return nil
+}
+
+// readFileInto reads name through fsys, into buf if the FS can reuse memory.
+func readFileInto(fsys FS, name string, buf []byte) ([]byte, error) {
+	if r, ok := fsys.(interface {
+		readFileInto(string, []byte) ([]byte, error)
+	}); ok {
+		return r.readFileInto(name, buf)
+	}
+	return fsys.ReadFile(name)
+}
+
+// lstat describes p from its parent's state, which must be in seen, so that no symbolic link
+// anywhere on the way is followed: os.Root would follow a link that stays inside DIR, and even
+// that is refused because renaming over a link replaces the link, not its target, and two names
+// for one file would let a hand edit slip past the manifest.
+func (t *tree) lstat(p string) (*state, error) {
+	if t.stop != nil && t.stop.Load() {
+		return nil, errStopped
+	}
+	if parent := path.Dir(p); parent != "." {
+		switch t.seen[parent].kind {
 		case absent:
 			return &state{kind: absent}, nil
 		case directory:
@@ -104,38 +247,82 @@ func (t *tree) lstatUncached(p string) (*state, error) {
 	}
 }
 
-// file describes p and, if it is a regular file, reads it.
-func (t *tree) file(p string) (*state, error) {
-	s, err := t.lstat(p)
-	if err != nil || s.kind != regular || s.read {
-		return s, err
+// fingerprint summarises everything the tree saw: every path with its kind, permissions and
+// content hash.
+func (t *tree) fingerprint() digest {
+	h := sha256.New()
+	var b []byte
+	for _, p := range slices.Sorted(maps.Keys(t.seen)) {
+		s := t.seen[p]
+		// Paths hold no NUL (checkPath), so the NUL ends each path unambiguously.
+		b = append(b[:0], p...)
+		b = append(b, 0, byte(s.kind))
+		b = binary.LittleEndian.AppendUint32(b, uint32(s.mode))
+		if s.read {
+			b = append(b, 1)
+			b = append(b, s.sum[:]...)
+		} else {
+			b = append(b, 0)
+		}
+		h.Write(b)
 	}
-	data, err := t.fsys.ReadFile(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", t.dir, err)
-	}
-	s.data, s.read = data, true
-	return s, nil
+	return digest(h.Sum(nil))
 }
 
-// fingerprint summarises everything the tree saw.
-func (t *tree) fingerprint() map[string]string {
-	fp := make(map[string]string, len(t.seen))
-	for p, s := range t.seen {
-		fp[p] = fmt.Sprintf("%d %o %t %x", s.kind, s.mode, s.read, sha256.Sum256(s.data))
-	}
-	return fp
+// generated is the tree to write, with what is derived from it once.
+type generated struct {
+	want        []File   // sorted by path
+	sums        []digest // SHA-256 of each want[i].Data
+	newManifest []byte   // the manifest that describes want
+	newSum      digest
+}
+
+func newGenerated(want []File) *generated {
+	g := &generated{want: want, sums: make([]digest, len(want))}
+	// Hashing 28 MB is worth both CPUs.
+	const chunk = 256
+	forEach((len(want)+chunk-1)/chunk, 2, func(c int) error {
+		for i := c * chunk; i < min(len(want), (c+1)*chunk); i++ {
+			g.sums[i] = sha256.Sum256(want[i].Data)
+		}
+		return nil
+	})
+	g.newManifest = encodeManifest(want, g.sums)
+	g.newSum = sha256.Sum256(g.newManifest)
+	return g
+}
+
+// index returns the position of p in want.
+func (g *generated) index(p string) (int, bool) {
+	return slices.BinarySearchFunc(g.want, p, func(f File, p string) int { return strings.Compare(f.Path, p) })
+}
+
+// wanted reports whether p is one of the generated files.
+func (g *generated) wanted(p string) bool {
+	_, found := g.index(p)
+	return found
 }
 
 // snapshot is DIR as far as one generated tree is concerned: the files wanted, the files the
 // manifest says irsagen owns, and what the disk holds at each of those paths. Paths that are
 // neither wanted nor owned are never looked at.
 type snapshot struct {
-	tree        *tree
-	want        []File            // sorted by path
-	owned       map[string]string // path → hash, from the manifest on disk
-	manifest    *state            // the manifest on disk
-	newManifest []byte            // the manifest that describes want
+	*generated
+	tree     *tree
+	owned    map[string]digest // path → hash, from the manifest on disk
+	manifest *state            // the manifest on disk
+}
+
+// keep says whether the content of a file is kept once read: only where it differs from what
+// would be written, because only then may a write have to restore it or a diff show it.
+func (s *snapshot) keep(p string, st *state) bool {
+	if p == ManifestName {
+		return st.sum != s.newSum
+	}
+	if i, ok := s.index(p); ok {
+		return st.sum != s.sums[i]
+	}
+	return true // owned and no longer generated: deleted, or a conflict
 }
 
 // openDir opens DIR, or returns a nil FS if DIR does not exist yet, which reads as an empty tree.
@@ -157,75 +344,89 @@ func openDir(dir string, opts Options) (FS, error) {
 	return open(dir)
 }
 
-// scan reads, through fsys, everything that deciding about want needs. It reads only.
-func scan(dir string, fsys FS, want []File) (*snapshot, error) {
-	t := newTree(dir, fsys)
-	s := &snapshot{tree: t, want: want, owned: map[string]string{}, newManifest: encodeManifest(want)}
-
-	m, err := t.file(ManifestName)
-	if err != nil {
-		return nil, err
+// readManifest reads the manifest and every file it lists: all of DIR that can be read before
+// the generated tree is known. Contents are hashed; keep decides which are kept.
+func (s *snapshot) readManifest(keep func(p string, st *state) bool) error {
+	t := s.tree
+	if err := t.visit([]string{ManifestName}, func(string, *state) bool { return true }); err != nil {
+		return err
 	}
+	m := t.seen[ManifestName]
+	s.owned = map[string]digest{}
 	switch m.kind {
 	case absent:
 	case regular:
 		owned, err := decodeManifest(m.data)
 		if err != nil {
-			return nil, fmt.Errorf("%s: invalid manifest: %v; irsagen cannot tell which files it owns. "+
+			return fmt.Errorf("%s: invalid manifest: %v; irsagen cannot tell which files it owns. "+
 				"Restore the file from git, or delete it: irsagen then keeps files whose content is "+
 				"already right and reports the others as not written by irsagen", t.show(ManifestName), err)
 		}
 		s.owned = owned
+		if keep == nil || !keep(ManifestName, m) {
+			m.data, m.kept = nil, false
+		}
 	default:
-		return nil, fmt.Errorf("%s: is not a regular file; move it away so irsagen can record the files it owns",
+		return fmt.Errorf("%s: is not a regular file; move it away so irsagen can record the files it owns",
 			t.show(ManifestName))
 	}
 	s.manifest = m
+	return t.visit(slices.Sorted(maps.Keys(s.owned)), keep)
+}
 
-	for _, f := range want {
-		if _, err := t.file(f.Path); err != nil {
-			return nil, err
-		}
+// readWanted reads the generated files' paths that readManifest did not.
+func (s *snapshot) readWanted(keep func(p string, st *state) bool) error {
+	paths := make([]string, len(s.want))
+	for i, f := range s.want {
+		paths[i] = f.Path
 	}
-	for _, p := range slices.Sorted(maps.Keys(s.owned)) {
-		if _, err := t.file(p); err != nil {
-			return nil, err
-		}
+	return s.tree.visit(paths, keep)
+}
+
+// scan reads, through fsys, everything that deciding about g needs. It reads only. With
+// keepDiffering, the content of every file that differs from what would be written is kept.
+func scan(dir string, fsys FS, g *generated, keepDiffering bool) (*snapshot, error) {
+	s := &snapshot{generated: g, tree: newTree(dir, fsys)}
+	var keep func(string, *state) bool
+	if keepDiffering {
+		keep = s.keep
+	}
+	if err := s.readManifest(keep); err != nil {
+		return nil, err
+	}
+	if err := s.readWanted(keep); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-// wanted reports whether p is one of the generated files.
-func (s *snapshot) wanted(p string) bool {
-	_, found := slices.BinarySearchFunc(s.want, p, func(f File, p string) int {
-		switch {
-		case f.Path < p:
-			return -1
-		case f.Path > p:
-			return 1
+// read takes a snapshot of what DIR holds for g: the first step of both Write and Diff. It
+// continues opts.Prefetched's reading if there is one for dir, and otherwise reads DIR. The
+// snapshot's tree keeps its FS open; the caller closes it.
+func read(dir string, g *generated, opts Options, keepDiffering bool) (*snapshot, error) {
+	if s := opts.Prefetched.take(dir); s != nil {
+		s.generated = g
+		var keep func(string, *state) bool
+		if keepDiffering {
+			keep = s.keep
 		}
-		return 0
-	})
-	return found
-}
-
-// read checks the files to write and takes a snapshot of what DIR holds for them: the first step
-// of both Write and Diff.
-func read(dir string, files []File, opts Options) ([]File, *snapshot, error) {
-	want, err := checkFiles(files)
-	if err != nil {
-		return nil, nil, err
+		if err := s.readWanted(keep); err == nil {
+			return s, nil
+		}
+		// Read again from the start, so that an error is the one a reading without
+		// prefetching reports.
+		s.tree.close()
 	}
 	fsys, err := openDir(dir, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if fsys != nil {
-		defer fsys.Close()
-	}
-	s, err := scan(dir, fsys, want)
+	s, err := scan(dir, fsys, g, keepDiffering)
 	if err != nil {
-		return nil, nil, err
+		if fsys != nil {
+			fsys.Close()
+		}
+		return nil, err
 	}
-	return want, s, nil
+	return s, nil
 }
