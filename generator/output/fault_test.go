@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/irsagen/irsagen/generator/output"
@@ -19,7 +20,12 @@ var errInjected = errors.New("injected failure")
 type faultFS struct {
 	output.FS
 	// fail decides whether the call-th change (counting from 1), op on name, fails.
-	fail   func(call int, op, name string) bool
+	fail func(call int, op, name string) bool
+	// concurrent lets output use f from several goroutines at once, as it uses OpenRoot's FS;
+	// otherwise it makes the changes one at a time, in order.
+	concurrent bool
+
+	mu     sync.Mutex
 	calls  int
 	failed []string // the changes that failed, as "op name"
 }
@@ -32,11 +38,16 @@ func (f *faultFS) options() output.Options {
 			return nil, err
 		}
 		f.FS = inner
+		if f.concurrent {
+			return output.Concurrent(f), nil
+		}
 		return f, nil
 	}}
 }
 
 func (f *faultFS) check(op, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.calls++
 	if f.fail(f.calls, op, name) {
 		f.failed = append(f.failed, op+" "+name)

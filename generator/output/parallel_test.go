@@ -3,83 +3,13 @@ package output_test
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/irsagen/irsagen/generator/output"
 )
-
-// syncFaultFS is faultFS for several goroutines at once: the real FS with chosen changes failing.
-type syncFaultFS struct {
-	output.FS
-	fail func(call int, op, name string) bool
-
-	mu     sync.Mutex
-	calls  int
-	failed []string
-}
-
-func (f *syncFaultFS) options() output.Options {
-	return output.Options{OpenFS: func(dir string) (output.FS, error) {
-		inner, err := output.OpenRoot(dir)
-		if err != nil {
-			return nil, err
-		}
-		f.FS = inner
-		return output.Concurrent(f), nil
-	}}
-}
-
-func (f *syncFaultFS) check(op, name string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls++
-	if f.fail(f.calls, op, name) {
-		f.failed = append(f.failed, op+" "+name)
-		return &fs.PathError{Op: op, Path: name, Err: errInjected}
-	}
-	return nil
-}
-
-func (f *syncFaultFS) WriteFile(name string, data []byte, perm fs.FileMode) error {
-	if err := f.check("write", name); err != nil {
-		_ = f.FS.WriteFile(name, data[:len(data)/2], perm)
-		return err
-	}
-	return f.FS.WriteFile(name, data, perm)
-}
-
-func (f *syncFaultFS) Mkdir(name string, perm fs.FileMode) error {
-	if err := f.check("mkdir", name); err != nil {
-		return err
-	}
-	return f.FS.Mkdir(name, perm)
-}
-
-func (f *syncFaultFS) Chmod(name string, mode fs.FileMode) error {
-	if err := f.check("chmod", name); err != nil {
-		return err
-	}
-	return f.FS.Chmod(name, mode)
-}
-
-func (f *syncFaultFS) Rename(oldname, newname string) error {
-	if err := f.check("rename", oldname+" -> "+newname); err != nil {
-		return err
-	}
-	return f.FS.Rename(oldname, newname)
-}
-
-func (f *syncFaultFS) Remove(name string) error {
-	if err := f.check("remove", name); err != nil {
-		return err
-	}
-	return f.FS.Remove(name)
-}
 
 // wideScenario is scenarioBefore and scenarioAfter over many directories, so that several
 // goroutines have work at once: in each of 6 directories a file is updated (one with
@@ -127,7 +57,7 @@ func TestConcurrentWriteFailureAtEveryStep(t *testing.T) {
 		}
 		dir, after := setUpWideScenario(t)
 		before := snapshot(t, dir)
-		f := &syncFaultFS{fail: func(call int, _, _ string) bool { return call == n }}
+		f := &faultFS{fail: func(call int, _, _ string) bool { return call == n }, concurrent: true}
 		_, err := output.Write(dir, after, f.options())
 		if len(f.failed) == 0 {
 			if err != nil {
@@ -175,7 +105,7 @@ func TestConcurrentWriteFailureInOneDirectory(t *testing.T) {
 	for _, prefix := range []string{"d04/", "new/n04", "old/o02/", ".irsagen-"} {
 		dir, after := setUpWideScenario(t)
 		before := snapshot(t, dir)
-		f := &syncFaultFS{}
+		f := &faultFS{concurrent: true}
 		f.fail = func(_ int, _, name string) bool { return len(f.failed) == 0 && strings.HasPrefix(name, prefix) }
 		if _, err := output.Write(dir, after, f.options()); !errors.Is(err, errInjected) {
 			t.Fatalf("%s: err = %v, want the injected failure", prefix, err)
