@@ -146,17 +146,30 @@ func TestFailureAtEveryStep(t *testing.T) {
 			t.Logf("made each of %d changes fail in turn", n-1)
 			break
 		}
-		if err == nil {
-			t.Fatalf("change %d (%s) failed but Write succeeded", n, f.failed[0])
-		}
-		if !errors.Is(err, errInjected) || !strings.Contains(err.Error(), "nothing was changed") {
-			t.Errorf("change %d (%s): error %q does not report the failure and the rollback", n, f.failed[0], err)
-		}
-		after := snapshot(t, dir)
-		assertSameTree(t, before, after)
-		assertNoBookkeepingFiles(t, after)
+		assertRolledBack(t, n, f, err, dir, before)
 		failedOps[strings.Fields(f.failed[0])[0]] = true
 	}
+	assertEveryChangeKindFailed(t, failedOps)
+}
+
+// assertRolledBack checks that the n-th change failing made Write fail, say so, and leave DIR
+// as it was before, with no staged or backup file behind.
+func assertRolledBack(t *testing.T, n int, f *faultFS, err error, dir string, before map[string]node) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("change %d (%s) failed but Write succeeded", n, f.failed[0])
+	}
+	if !errors.Is(err, errInjected) || !strings.Contains(err.Error(), "nothing was changed") {
+		t.Errorf("change %d (%s): error %q does not report the failure and the rollback", n, f.failed[0], err)
+	}
+	after := snapshot(t, dir)
+	assertSameTree(t, before, after)
+	assertNoBookkeepingFiles(t, after)
+}
+
+// assertEveryChangeKindFailed checks that a scenario made each kind of change fail at least once.
+func assertEveryChangeKindFailed(t *testing.T, failedOps map[string]bool) {
+	t.Helper()
 	for _, op := range []string{"mkdir", "write", "chmod", "rename", "remove"} {
 		if !failedOps[op] {
 			t.Errorf("no %s was made to fail; the scenario does not cover it", op)

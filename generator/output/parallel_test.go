@@ -81,22 +81,10 @@ func TestConcurrentWriteFailureAtEveryStep(t *testing.T) {
 			t.Logf("made each of %d changes fail in turn", n-1)
 			break
 		}
-		if err == nil {
-			t.Fatalf("change %d (%s) failed but Write succeeded", n, f.failed[0])
-		}
-		if !errors.Is(err, errInjected) || !strings.Contains(err.Error(), "nothing was changed") {
-			t.Errorf("change %d (%s): error %q does not report the failure and the rollback", n, f.failed[0], err)
-		}
-		snap := snapshot(t, dir)
-		assertSameTree(t, before, snap)
-		assertNoBookkeepingFiles(t, snap)
+		assertRolledBack(t, n, f, err, dir, before)
 		failedOps[strings.Fields(f.failed[0])[0]] = true
 	}
-	for _, op := range []string{"mkdir", "write", "chmod", "rename", "remove"} {
-		if !failedOps[op] {
-			t.Errorf("no %s was made to fail; the scenario does not cover it", op)
-		}
-	}
+	assertEveryChangeKindFailed(t, failedOps)
 }
 
 // TestConcurrentWriteFailureInOneDirectory fails the first change in one directory, whichever
