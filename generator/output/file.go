@@ -33,7 +33,7 @@ func checkPath(p string) error {
 	case p == "." || path.Clean(p) != p:
 		return fmt.Errorf("%q: path is not clean (want %q)", p, path.Clean(p))
 	}
-	for _, elem := range strings.Split(p, "/") {
+	for elem := range strings.SplitSeq(p, "/") {
 		if elem == ".." {
 			return fmt.Errorf("%q: path contains \"..\"", p)
 		}
