@@ -29,6 +29,10 @@ type decoder struct {
 	// file (60 MB for 10,000 ServiceAccounts) is not all alive beside the config decoded from
 	// it. Only for files without aliases, where no node is decoded twice.
 	release bool
+	// take, if set, holds the decoded items of take.list, which decode uses instead of decoding
+	// them, once and only where expected; took reports that it did.
+	take *items
+	took bool
 }
 
 // maxDepth bounds the nesting of free-form data; IAM policy documents need six levels.
@@ -197,6 +201,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, meta *Meta, path string)
 			d.errorf(n, "%s must be a list", keyName(path))
 			return
 		}
+		if d.take != nil && n == d.take.list {
+			d.takeItems(n, v, meta, path)
+			return
+		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		if workers := workersFor(len(n.Content)); workers > 0 && d.release && hasMeta(v.Type().Elem()) {
 			d.decodeItems(n, s, meta, path, workers)
@@ -288,6 +296,25 @@ func (d *decoder) decodeItems(n *yaml.Node, s reflect.Value, meta *Meta, path st
 		d.diags = append(d.diags, sub.diags...)
 		d.budget -= budget - sub.budget
 	}
+}
+
+// takeItems sets v to the items decoded while the file was parsed (see items), and records their
+// positions as decodeItems does. Anywhere but at the list's own path and type, it leaves took
+// unset and Parse decodes the whole file again.
+func (d *decoder) takeItems(n *yaml.Node, v reflect.Value, meta *Meta, path string) {
+	it := d.take
+	d.take = nil
+	if path != it.path || v.Type() != it.out.Type() || len(n.Content) != it.out.Len() {
+		return
+	}
+	if meta != nil {
+		for i, item := range n.Content {
+			meta.record(itemPath(path, i), posOf(item))
+		}
+	}
+	d.diags = append(d.diags, it.diags()...)
+	v.Set(it.out)
+	d.took = true
 }
 
 // hasMeta reports whether t is an object that records its own positions.

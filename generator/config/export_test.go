@@ -9,7 +9,7 @@ import (
 // ParseSplit parses data in pieces of about pieceBytes on four goroutines. ok is false when the
 // file does not split or a piece fails.
 func ParseSplit(data []byte, pieceBytes int) (root *yaml.Node, nodes int, alias, ok bool) {
-	root, stats, ok := parseSplit(data, pieceBytes, 4)
+	root, stats, ok := parseSplit(data, pieceBytes, 4, nil)
 	return root, stats.nodes, stats.alias, ok
 }
 

@@ -38,20 +38,41 @@ func Load(path string) (*File, error) {
 
 // Parse decodes config bytes; name is used in diagnostics only.
 func Parse(name string, data []byte) (*Config, error) {
-	root, stats, err := parseYAML(data)
+	cfg, ok, err := parse(name, data, true)
+	if !ok {
+		cfg, _, err = parse(name, data, false)
+	}
+	return cfg, err
+}
+
+// parse decodes data, with the items of a long list decoded while the file is parsed if early
+// is set (see items). It reports false when those items could not be used, having found the
+// list elsewhere than the items expected; parsing again without early then decodes it as usual.
+func parse(name string, data []byte, early bool) (*Config, bool, error) {
+	var pre *items
+	if early {
+		pre = &items{file: name}
+	}
+	root, stats, err := parseYAML(data, pre)
 	if err != nil {
-		return nil, syntaxError(name, err)
+		return nil, true, syntaxError(name, err)
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, diag.List{{File: name, Pos: diag.Pos{Line: 1, Col: 1}, Message: "the file is empty; run `irsagen init` for a starting point"}}
+		return nil, true, diag.List{{File: name, Pos: diag.Pos{Line: 1, Col: 1}, Message: "the file is empty; run `irsagen init` for a starting point"}}
 	}
 	d := &decoder{file: name, budget: 2*stats.nodes + 100_000, release: !stats.alias}
+	if pre != nil && pre.list != nil {
+		d.take = pre
+	}
 	cfg := &Config{}
 	d.decode(root.Content[0], reflect.ValueOf(cfg).Elem(), nil, "")
-	if len(d.diags) > 0 {
-		return nil, d.diags.Sort()
+	if pre != nil && pre.list != nil && !d.took {
+		return nil, false, nil
 	}
-	return cfg, nil
+	if len(d.diags) > 0 {
+		return nil, true, d.diags.Sort()
+	}
+	return cfg, true, nil
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

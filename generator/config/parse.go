@@ -34,12 +34,14 @@ var (
 // planSplit). Whenever a piece does not parse, or parses to anything but the shape its lines
 // announced, the whole file is parsed instead, so that an error is yaml.v3's own for the whole
 // file, at the line it has always named.
-func parseYAML(data []byte) (*yaml.Node, treeStats, error) {
+//
+// With pre, the items of the list are decoded as soon as their piece is parsed (see items).
+func parseYAML(data []byte, pre *items) (*yaml.Node, treeStats, error) {
 	// A file that may hold an anchor or a tag is not tried: the pieces would refuse it, and
 	// finding out costs a parse.
 	if procs := runtime.GOMAXPROCS(0); procs > 1 && len(data) >= splitMinBytes && !mayStartToken(data, '&') && !mayStartToken(data, '!') {
 		pieceBytes := max(splitPieceBytes, len(data)/(8*procs))
-		if root, stats, ok := parseSplit(data, pieceBytes, procs); ok {
+		if root, stats, ok := parseSplit(data, pieceBytes, procs, pre); ok {
 			return root, stats, nil
 		}
 	}
@@ -85,6 +87,7 @@ func statsOf(n *yaml.Node) treeStats {
 type splitPlan struct {
 	col       int // column of the list's "- ", 0-based
 	keyLine   int // line of the key whose value the list is
+	keyOff    int // where that line starts
 	firstLine int // line of the list's first item
 	pieces    []piece
 }
@@ -105,31 +108,50 @@ type piece struct {
 	from, to int // bytes of the file
 	shift    int // added to each line of the piece's nodes to give the file's line
 	items    int // head and runs: the items of the list that the piece's lines start
+	first    int // head and runs: the index in the list of the piece's first item
 	// Set by parsing: the head's document, or the run's items, or the tail's keys and values.
 	doc   *yaml.Node
 	nodes []*yaml.Node
+	list  []*yaml.Node // head and runs: the piece's items of the list
 	stats treeStats
 }
 
 // parseSplit parses data in pieces on up to workers goroutines. It reports false when the file
-// does not split or a piece fails; the caller then parses the whole file.
-func parseSplit(data []byte, pieceBytes, workers int) (*yaml.Node, treeStats, bool) {
+// does not split or a piece fails; the caller then parses the whole file. With pre, each piece's
+// items of the list are handed to pre once the piece has parsed to the shape planned; pre.list
+// is then the list in the tree returned.
+func parseSplit(data []byte, pieceBytes, workers int, pre *items) (*yaml.Node, treeStats, bool) {
 	plan := planSplit(data, pieceBytes)
 	if plan == nil {
 		return nil, treeStats{}, false
 	}
+	workers = min(workers, len(plan.pieces))
+	if pre != nil {
+		total := 0
+		for _, pc := range plan.pieces {
+			total += pc.items
+		}
+		if key, ok := plainKey(data[plan.keyOff:]); !ok || !pre.start(key, total, workers) {
+			pre = nil
+		}
+	}
 	var next atomic.Int64
 	var failed atomic.Bool
 	var wg sync.WaitGroup
-	for range min(workers, len(plan.pieces)) {
+	for w := range workers {
 		wg.Go(func() {
 			for !failed.Load() {
 				i := int(next.Add(1) - 1)
 				if i >= len(plan.pieces) {
 					return
 				}
-				if !plan.parse(data, &plan.pieces[i]) {
+				pc := &plan.pieces[i]
+				if !plan.parse(data, pc) {
 					failed.Store(true)
+					return
+				}
+				if pre != nil {
+					pre.decode(w, pc.first, pc.list)
 				}
 			}
 		})
@@ -138,8 +160,34 @@ func parseSplit(data []byte, pieceBytes, workers int) (*yaml.Node, treeStats, bo
 	if failed.Load() {
 		return nil, treeStats{}, false
 	}
-	root, stats := plan.join()
+	root, stats, list := plan.join()
+	if pre != nil {
+		pre.list = list
+	}
 	return root, stats, true
+}
+
+// plainKey returns the key of a line "key:" that starts line, when the key is letters and digits
+// written plainly and nothing but spaces and a comment follows the colon.
+func plainKey(line []byte) (string, bool) {
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	key, rest, ok := bytes.Cut(line, []byte(":"))
+	if !ok || len(key) == 0 {
+		return "", false
+	}
+	for i, c := range key {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
+			return "", false
+		}
+	}
+	rest = bytes.TrimLeft(rest, " ")
+	if len(rest) > 0 && rest[0] != '#' {
+		return "", false
+	}
+	return string(key), true
 }
 
 // splittable rules out what yaml.v3 reads differently in pieces than in the whole file: other
@@ -194,6 +242,7 @@ type lineAt struct{ off, line int }
 // listSpan is a block sequence that is the value of a top-level key, as its lines suggest.
 type listSpan struct {
 	keyLine int
+	keyOff  int
 	col     int
 	items   []lineAt // the lines that start with the list's "- "
 	end     lineAt   // the first top-level line after the list, or the end of the file
@@ -216,7 +265,7 @@ func planSplit(data []byte, pieceBytes int) *splitPlan {
 	}
 	var best, cur listSpan
 	inList := false
-	keyLine := 0 // a top-level line whose value may be a list on the lines below
+	keyLine, keyOff := 0, 0 // a top-level line whose value may be a list on the lines below
 	line := 1
 	for off := 0; off < len(data); line++ {
 		next := len(data)
@@ -262,11 +311,11 @@ func planSplit(data []byte, pieceBytes int) *splitPlan {
 		switch {
 		case keyLine > 0 && dash:
 			inList = true
-			cur.keyLine, cur.col = keyLine, indent
+			cur.keyLine, cur.keyOff, cur.col = keyLine, keyOff, indent
 			cur.items = append(cur.items[:0], lineAt{off, line})
 			keyLine = 0
 		case indent == 0 && !dash:
-			keyLine = line
+			keyLine, keyOff = line, off
 		default:
 			keyLine = 0
 		}
@@ -282,7 +331,7 @@ func planSplit(data []byte, pieceBytes int) *splitPlan {
 	if len(items) < 2 {
 		return nil
 	}
-	p := &splitPlan{col: best.col, keyLine: best.keyLine, firstLine: items[0].line}
+	p := &splitPlan{col: best.col, keyLine: best.keyLine, keyOff: best.keyOff, firstLine: items[0].line}
 	p.pieces = append(p.pieces, piece{kind: headPiece, from: 0, to: items[1].off, items: 1})
 	for i := 1; i < len(items); {
 		j := i + 1
@@ -294,7 +343,7 @@ func planSplit(data []byte, pieceBytes int) *splitPlan {
 			to = items[j].off
 		}
 		// In the piece, the first item is on line 2, after itemsPrefix.
-		p.pieces = append(p.pieces, piece{kind: itemsPiece, from: items[i].off, to: to, items: j - i, shift: items[i].line - 2})
+		p.pieces = append(p.pieces, piece{kind: itemsPiece, from: items[i].off, to: to, items: j - i, first: i, shift: items[i].line - 2})
 		i = j
 	}
 	if best.end.off < len(data) {
@@ -329,7 +378,7 @@ func (p *splitPlan) parse(data []byte, pc *piece) (ok bool) {
 		if key.Line != p.keyLine || key.Column != 1 || !p.isList(list, p.firstLine, pc.items) {
 			return false
 		}
-		pc.doc, pc.stats = doc, statsOf(doc)
+		pc.doc, pc.stats, pc.list = doc, statsOf(doc), list.Content
 	case itemsPiece:
 		if len(m.Content) != 2 || m.Line != 1 || m.Style != 0 || m.Anchor != "" || !p.isList(m.Content[1], 2, pc.items) {
 			return false
@@ -345,7 +394,7 @@ func (p *splitPlan) parse(data []byte, pc *piece) (ok bool) {
 			}
 			pc.stats.nodes += n
 		}
-		pc.nodes = list.Content
+		pc.nodes, pc.list = list.Content, list.Content
 	case tailPiece:
 		if m.Line != 1 || m.Style != 0 || m.Anchor != "" {
 			return false
@@ -395,8 +444,8 @@ func shift(n *yaml.Node, by int) treeStats {
 }
 
 // join puts the parsed pieces together: the runs' items after the head's first item, the tail's
-// keys after the head's.
-func (p *splitPlan) join() (*yaml.Node, treeStats) {
+// keys after the head's. It also returns the list.
+func (p *splitPlan) join() (*yaml.Node, treeStats, *yaml.Node) {
 	head := &p.pieces[0]
 	root, stats := head.doc, head.stats
 	m := root.Content[0]
@@ -420,5 +469,5 @@ func (p *splitPlan) join() (*yaml.Node, treeStats) {
 		stats.alias = stats.alias || pc.stats.alias
 	}
 	list.Content = items
-	return root, stats
+	return root, stats, list
 }

@@ -353,9 +353,23 @@ func TestParseInPiecesSameConfig(t *testing.T) {
 	inputs := corpus(t)
 	// Each seed with its list of ServiceAccounts repeated, so that the items decoded apart also
 	// produce duplicate bindings, dangling references and the like.
+	// And with broken items among them, whose errors name the item's index and position.
+	broken := []string{
+		"  - just a string\n", "  - [a, b]\n", "  - name: x\n    bogus: 1\n", "  -\n",
+		"  - name: [not, a, name]\n    namespace: n\n    clusters: {a: b}\n",
+		"  - name: y\n    inlinePolicy: [x]\n    perCluster: maybe\n",
+	}
 	for i, s := range seeds {
 		if head, list, ok := strings.Cut(s, "\nserviceAccounts:\n"); ok {
 			inputs[fmt.Sprintf("seed %d repeated", i)] = []byte(head + "\nserviceAccounts:\n" + strings.Repeat(list, 5))
+			var b strings.Builder
+			for j := range 6 {
+				b.WriteString(list)
+				b.WriteString(broken[(i+j)%len(broken)])
+			}
+			inputs[fmt.Sprintf("seed %d with broken items", i)] = []byte(head + "\nserviceAccounts:\n" + b.String())
+			// The longest list, the one cut into pieces, is the value of a repeated key.
+			inputs[fmt.Sprintf("seed %d with the key twice", i)] = []byte(head + "\nserviceAccounts:\n" + list + "serviceAccounts:\n" + strings.Repeat(list, 3))
 		}
 	}
 	for name, data := range inputs {
