@@ -31,9 +31,11 @@ func Write(dir string, files []File, opts Options) (Changes, error) {
 // conflicts; it writes nothing at all if the plan is Empty. Otherwise it reads DIR again, every
 // path the plan looked at, and refuses to go on if anything has changed (a type, permissions, or
 // the SHA-256 of a file's content), then writes in three phases:
-// stage every new file as a temporary file beside its target; move each replaced or deleted file
-// aside and each temporary file into place, the manifest last; remove the files moved aside and
-// the directories that deletions left empty. If any step fails, every step done is undone, DIR
+// stage every new file as a temporary file beside its target, or, in a directory that does not
+// exist yet, under its own name in a temporary directory that stands for the new tree; move each
+// new tree into place whole, then each replaced or deleted file aside and each temporary file
+// into place, the manifest last; remove the files moved aside and the directories that
+// deletions left empty. If any step fails, every step done is undone, DIR
 // (created if it did not exist) ends as it was, and the error says so.
 func (p *Plan) Apply() error {
 	if len(p.Conflicts) > 0 {
@@ -104,17 +106,23 @@ func (p *Plan) applyIn() error {
 func commit(j *journal, t *tree, steps []step) error {
 	workers := workersFor(j.fsys)
 
-	// Stage: after this, every new byte is on disk, and nothing visible has changed except new
-	// directories and temporary files.
-	if err := makeParents(j, t, steps, workers); err != nil {
+	// Stage: after this, every new byte is on disk, and nothing visible has changed except
+	// temporary files and directories.
+	staged, tops, err := makeParents(j, t, steps, workers)
+	if err != nil {
 		return err
 	}
 	dirOf := func(i int) string { return path.Dir(steps[i].path) }
 	temps := make([]string, len(steps))
-	err := j.each(len(steps), workers, dirOf, func(i int, j *journal) error {
+	err = j.each(len(steps), workers, dirOf, func(i int, j *journal) error {
 		st := steps[i]
 		if st.del {
 			return nil
+		}
+		if d, ok := staged[path.Dir(st.path)]; ok {
+			// A new directory's file, written under its own name into the directory's staged
+			// copy, which moves into place whole.
+			return j.create(path.Join(d, path.Base(st.path)), st.data)
 		}
 		perm, exact := fs.FileMode(newFilePerm), false
 		if st.old.kind == regular {
@@ -126,6 +134,13 @@ func commit(j *journal, t *tree, steps []step) error {
 	})
 	if err != nil {
 		return err
+	}
+
+	// Publish the new directories, each with everything below it.
+	for _, top := range tops {
+		if err := j.rename(top.staged, top.path); err != nil {
+			return err
+		}
 	}
 
 	// Swap: move the old files aside rather than replacing them, so they can be moved back.
@@ -142,7 +157,7 @@ func commit(j *journal, t *tree, steps []step) error {
 			}
 			backups[i] = bak
 		}
-		if !st.del {
+		if temps[i] != "" {
 			return j.rename(temps[i], st.path)
 		}
 		return nil
@@ -184,9 +199,18 @@ func commit(j *journal, t *tree, steps []step) error {
 	return nil
 }
 
+// stagedDir is a new directory created under a temporary name beside its final one.
+type stagedDir struct{ path, staged string }
+
 // makeParents creates the directories missing above the files the steps write, shallowest
-// first, the directories of one depth at once.
-func makeParents(j *journal, t *tree, steps []step, workers int) error {
+// first, the directories of one depth at once. A missing directory whose parent exists (a top)
+// is created under a temporary name in that parent, and the missing directories below it inside
+// that: nothing appears under its final name until commit renames the top, whole. It returns
+// where each missing directory was created, and the tops, shallowest first.
+//
+// Writing a new tree this way saves a rename per file: the renames were 8% of the CPU time of
+// generating 10,000 ServiceAccounts (18,000 files) into an empty directory.
+func makeParents(j *journal, t *tree, steps []step, workers int) (map[string]string, []stagedDir, error) {
 	missing := map[string]bool{}
 	for _, st := range steps {
 		if st.del {
@@ -202,20 +226,40 @@ func makeParents(j *journal, t *tree, steps []step, workers int) error {
 	dirs := slices.SortedFunc(maps.Keys(missing), func(a, b string) int {
 		return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), strings.Compare(a, b))
 	})
+	staged := make(map[string]string, len(dirs))
+	var tops []stagedDir
 	for len(dirs) > 0 {
 		depth := strings.Count(dirs[0], "/")
 		n := 1
 		for n < len(dirs) && strings.Count(dirs[n], "/") == depth {
 			n++
 		}
-		level := dirs[:n]
+		level, names := dirs[:n], make([]string, n)
 		parent := func(i int) string { return path.Dir(level[i]) }
-		if err := j.each(n, workers, parent, func(i int, j *journal) error { return j.mkdir(level[i]) }); err != nil {
+		err := j.each(n, workers, parent, func(i int, j *journal) error {
+			d := level[i]
+			if in, ok := staged[path.Dir(d)]; ok {
+				names[i] = path.Join(in, path.Base(d))
+				return j.mkdir(names[i])
+			}
+			name, err := j.mkdirTemp(path.Dir(d))
+			names[i] = name
 			return err
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		for i, d := range level {
+			if _, ok := staged[path.Dir(d)]; !ok {
+				tops = append(tops, stagedDir{path: d, staged: names[i]})
+			}
+		}
+		for i, d := range level {
+			staged[d] = names[i]
 		}
 		dirs = dirs[n:]
 	}
-	return nil
+	return staged, tops, nil
 }
 
 // makeDir creates dir and any missing parents, like os.MkdirAll, and returns what it created so

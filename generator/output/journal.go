@@ -78,6 +78,26 @@ func (j *journal) rollback() error {
 	return errors.Join(errs...)
 }
 
+// mkdirTemp creates a new temporary directory in dir and returns its name.
+func (j *journal) mkdirTemp(dir string) (string, error) {
+	for range 10 {
+		name := path.Join(dir, tempPrefix+rand.Text())
+		err := j.mkdir(name)
+		if !errors.Is(err, fs.ErrExist) {
+			return name, err
+		}
+	}
+	return "", fmt.Errorf("%s: could not find a free temporary directory name", dir)
+}
+
+// create writes a new file, in a directory that only this write knows of, with the permission
+// of a new file before the umask. Like a staged new file, it is not flushed to disk.
+func (j *journal) create(name string, data []byte) error {
+	// Registered before writing: a write that fails half way may leave a partial file.
+	j.push("remove "+name, func() error { return removeIfExists(j.fsys, name) })
+	return j.fsys.WriteFile(name, data, newFilePerm)
+}
+
 func (j *journal) mkdir(name string) error {
 	if err := j.fsys.Mkdir(name, 0o755); err != nil {
 		return err

@@ -88,13 +88,20 @@ func TestConcurrentWriteFailureAtEveryStep(t *testing.T) {
 }
 
 // TestConcurrentWriteFailureInOneDirectory fails the first change in one directory, whichever
-// goroutine makes it and whenever, while the others carry on with theirs.
+// goroutine makes it and whenever, while the others carry on with theirs. The new directory
+// new/n04 is written inside the temporary directory that stands for new until it is complete.
 func TestConcurrentWriteFailureInOneDirectory(t *testing.T) {
-	for _, prefix := range []string{"d04/", "new/n04", "old/o02/", ".irsagen-"} {
+	for _, prefix := range []string{"d04/", "/n04", "old/o02/", ".irsagen-"} {
 		dir, after := setUpWideScenario(t)
 		before := snapshot(t, dir)
 		f := &faultFS{concurrent: true}
-		f.fail = func(_ int, _, name string) bool { return len(f.failed) == 0 && strings.HasPrefix(name, prefix) }
+		f.fail = func(_ int, _, name string) bool {
+			in := strings.HasPrefix(name, prefix)
+			if prefix[0] == '/' {
+				in = strings.Contains(name, prefix)
+			}
+			return len(f.failed) == 0 && in
+		}
 		if _, err := output.Write(dir, after, f.options()); !errors.Is(err, errInjected) {
 			t.Fatalf("%s: err = %v, want the injected failure", prefix, err)
 		}
