@@ -12,9 +12,10 @@
 //   - Quiet. A file whose bytes are already right is not rewritten, so its mtime survives; a run
 //     that changes nothing writes nothing, not even the manifest.
 //   - Safe. Everything is read and checked (NewPlan) before the first write. Apply stages every new
-//     file as a temporary file beside its target, then renames into place while keeping the old
-//     files aside, and records each step with its inverse; if any step fails, the steps done so far
-//     are undone in reverse, so DIR ends byte-for-byte as it was, without temporary files.
+//     file as a temporary file beside its target, or, where the directory is new, in a temporary
+//     directory renamed into place whole; then renames into place while keeping the old files
+//     aside, and records each step with its inverse; if any step fails, the steps done so far are
+//     undone in reverse, so DIR ends byte-for-byte as it was, without temporary files.
 //   - Confined. All access goes through an FS rooted at DIR (os.Root by default), and every path
 //     irsagen touches is checked component by component: a symbolic link is refused with an error
 //     naming it, so nothing outside DIR can be written, read or deleted.
