@@ -15,8 +15,8 @@ const thpDir = "/sys/kernel/mm/transparent_hugepage/"
 
 // Reserve makes the Go heap grow into size bytes that the kernel backs with transparent huge
 // pages, and reports whether it did. It does nothing when the kernel already gives huge pages to
-// every mapping ("always") or to none ("never"), or when GODEBUG has disablethp=1, Go's own switch
-// for turning huge pages off.
+// every mapping ("always") or to none ("never"), when GODEBUG has disablethp=1, Go's own switch
+// for turning huge pages off, or where reserving the address space could do harm (roomy).
 //
 // It allocates size bytes, which the runtime maps fresh from the kernel and does not touch,
 // advises the kernel to use huge pages for them (MADV_HUGEPAGE), and frees them again with a
@@ -33,7 +33,7 @@ func Reserve(size int) bool {
 
 // reserve is Reserve, also returning the advised address range [lo, hi).
 func reserve(size int) (lo, hi uintptr, ok bool) {
-	if disabledByGODEBUG(os.Getenv("GODEBUG")) || thpMode() != "madvise" || collected() {
+	if disabledByGODEBUG(os.Getenv("GODEBUG")) || thpMode() != "madvise" || collected() || !roomy() {
 		return 0, 0, false
 	}
 	huge := uintptr(hugePageSize())
@@ -49,6 +49,18 @@ func reserve(size int) (lo, hi uintptr, ok bool) {
 	// it still referenced, the heap goal would start at 1.4 times size.
 	runtime.GC()
 	return lo, hi, err == nil
+}
+
+// roomy reports whether a mapping of a few hundred megabytes that is never touched is harmless:
+// not on a 32-bit system, where it would take a large part of the address space; not where the
+// kernel counts every mapping against a fixed commit limit (vm.overcommit_memory 2), where it
+// could make the runtime fail for want of memory; not under a GOMEMLIMIT, which counts it.
+func roomy() bool {
+	if unsafe.Sizeof(uintptr(0)) < 8 || os.Getenv("GOMEMLIMIT") != "" {
+		return false
+	}
+	b, err := os.ReadFile("/proc/sys/vm/overcommit_memory")
+	return err == nil && strings.TrimSpace(string(b)) != "2"
 }
 
 // collected reports whether the garbage collector has completed a cycle in this process.

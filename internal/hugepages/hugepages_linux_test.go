@@ -87,8 +87,9 @@ func TestMain(m *testing.M) {
 // TestReserve checks the whole bargain in a fresh process: the range is advised, it was not
 // touched, and the heap then grows into it.
 func TestReserve(t *testing.T) {
-	if thpMode() != "madvise" || disabledByGODEBUG(os.Getenv("GODEBUG")) {
-		t.Skipf("transparent huge pages are %q here, GODEBUG=%q: Reserve has nothing to do", thpMode(), os.Getenv("GODEBUG"))
+	if thpMode() != "madvise" || disabledByGODEBUG(os.Getenv("GODEBUG")) || !roomy() {
+		t.Skipf("transparent huge pages are %q here, GODEBUG=%q, room for the reservation %v: Reserve has nothing to do",
+			thpMode(), os.Getenv("GODEBUG"), roomy())
 	}
 	for range 3 { // the zeroing it once did happened one run in twenty
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -176,6 +177,13 @@ func TestReserveAfterCollection(t *testing.T) {
 	runtime.GC()
 	if _, _, ok := reserve(DefaultSize); ok {
 		t.Error("reserve went ahead after a collection, where its allocation may be zeroed whole")
+	}
+}
+
+func TestNotUnderMemoryLimit(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	if roomy() {
+		t.Error("roomy() with GOMEMLIMIT set: the reservation would count against the limit")
 	}
 }
 
