@@ -23,8 +23,8 @@ const thpDir = "/sys/kernel/mm/transparent_hugepage/"
 // collection. The runtime hands out free heap pages lowest address first, so the allocations
 // that follow fill that range before the heap grows anywhere else (TestReserve).
 //
-// Call it first thing in main, before changing GOGC: it does nothing once the collector has run.
-// A collection leaves freed pages that the runtime must zero before reuse, and an allocation of
+// Call it first thing in main, before changing GOGC: it does nothing once the heap has pages that
+// were used and freed (collected), which the runtime must zero before reuse: an allocation of
 // size bytes that began among them would be zeroed whole, touching every page of it.
 func Reserve(size int) bool {
 	_, _, ok := reserve(size)
@@ -63,11 +63,21 @@ func roomy() bool {
 	return err == nil && strings.TrimSpace(string(b)) != "2"
 }
 
-// collected reports whether the garbage collector has completed a cycle in this process.
+// collected reports whether the heap may hold pages that were used and freed: after a
+// collection, or after a goroutine whose stack had grown ended, which gives the stack's pages back
+// to the heap without one. An allocation that started among such pages would be zeroed whole.
 func collected() bool {
-	sample := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	sample := []metrics.Sample{
+		{Name: "/gc/cycles/total:gc-cycles"},
+		{Name: "/memory/classes/heap/free:bytes"},
+	}
 	metrics.Read(sample)
-	return sample[0].Value.Kind() != metrics.KindUint64 || sample[0].Value.Uint64() > 0
+	for _, s := range sample {
+		if s.Value.Kind() != metrics.KindUint64 || s.Value.Uint64() > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // disabledByGODEBUG reports whether godebug (the GODEBUG variable: comma-separated name=value,

@@ -67,6 +67,17 @@ const childEnv = "IRSAGEN_HUGEPAGES_CHILD"
 // TestMain runs checkReserve instead of the tests in the process TestReserve starts: Reserve
 // works only before the first collection, which a test binary has long passed by its tests.
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "freed-stack" {
+		// A goroutine whose stack grew, then ended: its pages go back to the heap, used.
+		done := make(chan int)
+		go func() { done <- deep(2000) }()
+		<-done
+		if _, _, ok := reserve(128 << 20); ok {
+			fmt.Println("reserve went ahead with freed pages in the heap, where its allocation may be zeroed whole")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if os.Getenv(childEnv) != "" {
 		problems, err := checkReserve()
 		if err != nil {
@@ -87,13 +98,16 @@ func TestMain(m *testing.M) {
 // TestReserve checks the whole bargain in a fresh process: the range is advised, it was not
 // touched, and the heap then grows into it.
 func TestReserve(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's runtime touches every allocation")
+	}
 	if thpMode() != "madvise" || disabledByGODEBUG(os.Getenv("GODEBUG")) || !roomy() {
 		t.Skipf("transparent huge pages are %q here, GODEBUG=%q, room for the reservation %v: Reserve has nothing to do",
 			thpMode(), os.Getenv("GODEBUG"), roomy())
 	}
 	for range 3 { // the zeroing it once did happened one run in twenty
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), childEnv+"=1")
+		cmd.Env = append(os.Environ(), childEnv+"=reserve")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("%v:\n%s", err, out)
@@ -171,6 +185,26 @@ func checkReserve() ([]string, error) {
 	fmt.Printf("resident set grew %d kB on reserving; %d of %d allocations in the range; %d kB of it on huge pages\n",
 		after-before, in, len(keep), huge)
 	return problems, nil
+}
+
+// deep needs a stack of some hundreds of kilobytes.
+//
+//go:noinline
+func deep(n int) int {
+	var pad [256]byte
+	pad[n%256] = byte(n)
+	if n == 0 {
+		return int(pad[0])
+	}
+	return deep(n-1) + int(pad[n%256])
+}
+
+func TestReserveAfterFreedStack(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"=freed-stack")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
 }
 
 func TestReserveAfterCollection(t *testing.T) {
