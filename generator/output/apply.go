@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 )
@@ -138,7 +139,7 @@ func commit(j *journal, t *tree, steps []step) error {
 
 	// Publish the new directories, each with everything below it.
 	for _, top := range tops {
-		if err := j.rename(top.staged, top.path); err != nil {
+		if err := j.publish(top.staged, top.path); err != nil {
 			return err
 		}
 	}
@@ -199,6 +200,11 @@ func commit(j *journal, t *tree, steps []step) error {
 	return nil
 }
 
+// stageNewDirs says whether makeParents stages new directories whole. Windows refuses to rename
+// a directory while a handle is open below it, as rootFS holds one for each directory it uses;
+// there each new file is staged beside its target, as every file in an existing directory is.
+var stageNewDirs = runtime.GOOS != "windows"
+
 // stagedDir is a new directory created under a temporary name beside its final one.
 type stagedDir struct{ path, staged string }
 
@@ -238,6 +244,9 @@ func makeParents(j *journal, t *tree, steps []step, workers int) (map[string]str
 		parent := func(i int) string { return path.Dir(level[i]) }
 		err := j.each(n, workers, parent, func(i int, j *journal) error {
 			d := level[i]
+			if !stageNewDirs {
+				return j.mkdir(d)
+			}
 			if in, ok := staged[path.Dir(d)]; ok {
 				names[i] = path.Join(in, path.Base(d))
 				return j.mkdir(names[i])
@@ -248,6 +257,10 @@ func makeParents(j *journal, t *tree, steps []step, workers int) (map[string]str
 		})
 		if err != nil {
 			return nil, nil, err
+		}
+		if !stageNewDirs {
+			dirs = dirs[n:]
+			continue
 		}
 		for i, d := range level {
 			if _, ok := staged[path.Dir(d)]; !ok {

@@ -11,3 +11,10 @@ func Concurrent(fsys FS) FS { return concurrent{fsys} }
 type concurrent struct{ FS }
 
 func (concurrent) concurrent() {}
+
+// StageNewDirs sets, for one test, whether new directories are staged whole (stageNewDirs).
+func StageNewDirs(t interface{ Cleanup(func()) }, on bool) {
+	old := stageNewDirs
+	stageNewDirs = on
+	t.Cleanup(func() { stageNewDirs = old })
+}

@@ -124,6 +124,14 @@ func setUpScenario(t *testing.T) string {
 // TestFailureAtEveryStep makes each change of a write fail in turn, and checks that the rollback
 // leaves DIR byte-identical, without temporary or backup files.
 func TestFailureAtEveryStep(t *testing.T) {
+	t.Run("new directories staged whole", func(t *testing.T) { testFailureAtEveryStep(t) })
+	t.Run("new files staged one by one, as on Windows", func(t *testing.T) {
+		output.StageNewDirs(t, false)
+		testFailureAtEveryStep(t)
+	})
+}
+
+func testFailureAtEveryStep(t *testing.T) {
 	failedOps := map[string]bool{}
 	for n := 1; ; n++ {
 		if n > 100 {

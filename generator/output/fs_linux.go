@@ -280,12 +280,32 @@ func (r *fdFS) Chmod(name string, mode fs.FileMode) error {
 }
 
 func (r *fdFS) Rename(oldname, newname string) error {
+	return r.rename(oldname, newname, 0)
+}
+
+// renameNoReplace renames oldname to newname, which must not exist (fs.ErrExist otherwise). A
+// filesystem that cannot promise that in one call (EINVAL) gets a check of newname first.
+func (r *fdFS) renameNoReplace(oldname, newname string) error {
+	err := r.rename(oldname, newname, unix.RENAME_NOREPLACE)
+	if !errors.Is(err, unix.EINVAL) {
+		return err
+	}
+	if _, err := r.Lstat(newname); !errors.Is(err, fs.ErrNotExist) {
+		if err == nil {
+			err = &os.LinkError{Op: "rename", Old: filepath.FromSlash(oldname), New: filepath.FromSlash(newname), Err: fs.ErrExist}
+		}
+		return err
+	}
+	return r.Rename(oldname, newname)
+}
+
+func (r *fdFS) rename(oldname, newname string, flags uint) error {
 	olddir, oldbase, err := r.at(oldname)
 	if err == nil {
 		var newdir int
 		var newbase string
 		if newdir, newbase, err = r.at(newname); err == nil {
-			err = retry(func() error { return unix.Renameat(olddir, oldbase, newdir, newbase) })
+			err = retry(func() error { return unix.Renameat2(olddir, oldbase, newdir, newbase, flags) })
 		}
 	}
 	if err != nil {

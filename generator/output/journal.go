@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 )
 
@@ -151,6 +152,26 @@ func (j *journal) backupName(dir string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: could not find a free backup file name", dir)
+}
+
+// publish moves a staged directory to its final name, which must still not exist: renaming a
+// directory over an empty one replaces it without an error, where the mkdir that publishing
+// replaces would have failed. fdFS refuses in the same call (RENAME_NOREPLACE); any other FS is
+// asked about the name first.
+func (j *journal) publish(staged, final string) error {
+	var err error
+	if r, ok := j.fsys.(interface{ renameNoReplace(string, string) error }); ok {
+		err = r.renameNoReplace(staged, final)
+	} else if _, err = j.fsys.Lstat(final); err == nil {
+		err = &os.LinkError{Op: "rename", Old: staged, New: final, Err: fs.ErrExist}
+	} else if errors.Is(err, fs.ErrNotExist) {
+		err = j.fsys.Rename(staged, final)
+	}
+	if err != nil {
+		return err
+	}
+	j.push("move "+final+" back to "+staged, func() error { return j.fsys.Rename(final, staged) })
+	return nil
 }
 
 func (j *journal) rename(oldname, newname string) error {
