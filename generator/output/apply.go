@@ -197,7 +197,45 @@ func commit(j *journal, t *tree, steps []step) error {
 			}
 		}
 	}
+	removeStaleTemps(j.fsys, tops)
 	return nil
+}
+
+// removeStaleTemps removes, from the directories where this write published new directories,
+// the temporary files and directories that an earlier write left when it was killed: a staged
+// directory holds files under their real names, which nothing should mistake for output. It runs
+// once the write has succeeded, and gives up quietly on anything it cannot remove; the names are
+// irsagen's own (checkPath refuses them for generated files), and backups are left alone.
+func removeStaleTemps(fsys FS, tops []stagedDir) {
+	done := map[string]bool{}
+	for _, top := range tops {
+		parent := path.Dir(top.path)
+		if done[parent] {
+			continue
+		}
+		done[parent] = true
+		entries, err := fsys.ReadDir(parent)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), tempPrefix) {
+				removeTree(fsys, path.Join(parent, e.Name()), e.IsDir())
+			}
+		}
+	}
+}
+
+// removeTree removes name and, if it is a directory (not a link to one), everything in it, as
+// far as it can.
+func removeTree(fsys FS, name string, dir bool) {
+	if dir {
+		entries, _ := fsys.ReadDir(name)
+		for _, e := range entries {
+			removeTree(fsys, path.Join(name, e.Name()), e.IsDir())
+		}
+	}
+	_ = fsys.Remove(name)
 }
 
 // stageNewDirs says whether makeParents stages new directories whole. Windows refuses to rename

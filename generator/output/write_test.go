@@ -381,3 +381,27 @@ func TestUnwritableDirectory(t *testing.T) {
 	}
 	assertSameTree(t, before, snapshot(t, dir))
 }
+
+// TestStaleTempsRemoved checks that what a killed write left where new directories go is
+// removed by the next write that publishes a new directory there, backups excepted.
+func TestStaleTempsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, ".irsagen-tmp-OLDDIR/clusters/a.yaml"), "stale\n")
+	writeFile(t, filepath.Join(dir, ".irsagen-tmp-OLDFILE"), "stale\n")
+	writeFile(t, filepath.Join(dir, ".irsagen-bak-OLD"), "a user's old file\n")
+	writeFile(t, filepath.Join(dir, "elsewhere/.irsagen-tmp-KEPT"), "not where anything new goes\n")
+
+	mustWrite(t, dir, []output.File{{Path: "kubernetes/a.yaml", Data: []byte("a\n")}}, output.Options{})
+
+	snap := snapshot(t, dir)
+	for _, gone := range []string{".irsagen-tmp-OLDDIR", ".irsagen-tmp-OLDFILE"} {
+		if _, ok := snap[gone]; ok {
+			t.Errorf("%s is still there", gone)
+		}
+	}
+	for _, kept := range []string{".irsagen-bak-OLD", "elsewhere/.irsagen-tmp-KEPT", "kubernetes/a.yaml"} {
+		if _, ok := snap[kept]; !ok {
+			t.Errorf("%s was removed", kept)
+		}
+	}
+}
