@@ -42,7 +42,8 @@ type Options struct {
 	// config is loaded; the one before is set back once it is. Loading makes the most garbage
 	// for the least live data of any stage: yaml.v3's nodes die as soon as their items are
 	// decoded, and the config is about half of what is alive when the tree is rendered, the
-	// peak. Collecting less often while loading saves work without raising that peak.
+	// peak. Collecting less often while loading saves work without raising that peak. The
+	// percentage is the process's: Generate calls that run at once must not set it.
 	LoadGCPercent int
 }
 

@@ -48,11 +48,11 @@ func newGenerate(stdout io.Writer) *cobra.Command {
 	return cmd
 }
 
-// renderTree runs the pipeline, announcing it on a terminal if it takes long.
 // LoadGCPercent is the garbage collector's percentage while generate and diff load the config
 // (generator.Options.LoadGCPercent); zero leaves it alone. irsagen's main sets it.
 var LoadGCPercent int
 
+// renderTree runs the pipeline, announcing it on a terminal if it takes long.
 func renderTree(prog *progress, opts generator.Options) (*generator.Result, error) {
 	opts.LoadGCPercent = LoadGCPercent
 	config := opts.ConfigPath
