@@ -31,15 +31,8 @@ func (b *builder) openMap() {
 		return
 	}
 	f := &b.frames[len(b.frames)-1]
-	inline := f.seq
-	if f.seq {
-		b.buf = appendSpaces(b.buf, f.indent)
-		b.buf = append(b.buf, '-', ' ')
-		f.items++
-	} else {
-		b.buf = append(b.buf, '\n')
-	}
-	b.frames = append(b.frames, frame{indent: f.indent + 2, inline: inline})
+	b.startValue(f, '\n')
+	b.frames = append(b.frames, frame{indent: f.indent + 2, inline: f.seq})
 }
 
 // openSeq starts a sequence as a key's value; emitBlock writes no other.
@@ -165,18 +158,24 @@ func (b *builder) scalar(tag string, style yaml.Style, v string) {
 		b.ok = false
 		return
 	}
-	if f.seq {
-		b.buf = appendSpaces(b.buf, f.indent)
-		b.buf = append(b.buf, '-', ' ')
-		f.items++
-	} else {
-		b.buf = append(b.buf, ' ')
-	}
+	b.startValue(f, ' ')
 	var ok bool
 	if b.buf, ok = appendScalar(b.buf, tag, style, v, false); !ok {
 		b.ok = false
 	}
 	b.buf = append(b.buf, '\n')
+}
+
+// startValue writes what comes before a value in f: the dash of a sequence item, or after a
+// key, afterKey (a space before a scalar, a line break before a nested mapping).
+func (b *builder) startValue(f *frame, afterKey byte) {
+	if !f.seq {
+		b.buf = append(b.buf, afterKey)
+		return
+	}
+	b.buf = appendSpaces(b.buf, f.indent)
+	b.buf = append(b.buf, '-', ' ')
+	f.items++
 }
 
 // value is the collection a value goes into, nil at the root.
