@@ -33,8 +33,8 @@ func clusters(n int) string {
 	return b.String()
 }
 
-// check runs the pipeline up to rules.Check on a config.
-func check(t *testing.T, accountExtra string, nClusters int, rest string) (diag.List, *plan.Plan) {
+// build runs the pipeline up to the plan on a config.
+func build(t *testing.T, accountExtra string, nClusters int, rest string) (*config.File, *plan.Plan) {
 	t.Helper()
 	src := fmt.Sprintf(head, accountExtra, clusters(nClusters)) + rest
 	cfg, err := config.Parse("irsa.yaml", []byte(src))
@@ -49,6 +49,13 @@ func check(t *testing.T, accountExtra string, nClusters int, rest string) (diag.
 	if err != nil {
 		t.Fatalf("plan: %v", err)
 	}
+	return f, p
+}
+
+// check runs the pipeline up to rules.Check on a config.
+func check(t *testing.T, accountExtra string, nClusters int, rest string) (diag.List, *plan.Plan) {
+	t.Helper()
+	f, p := build(t, accountExtra, nClusters, rest)
 	return rules.Check(f, p, render.Render(p)), p
 }
 
@@ -223,16 +230,7 @@ func TestLogicalIDsAreDistinct(t *testing.T) {
 }
 
 func TestLogicalIDCollisionIsReported(t *testing.T) {
-	src := fmt.Sprintf(head, "", clusters(1)) + "serviceAccounts:\n  - {name: a, namespace: ns, clusters: [c0]}\n  - {name: b, namespace: ns, clusters: [c0]}\n"
-	cfg, err := config.Parse("irsa.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &config.File{Path: "irsa.yaml", Dir: ".", Config: cfg}
-	p, err := plan.Build(f, "..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, p := build(t, "", 1, "serviceAccounts:\n  - {name: a, namespace: ns, clusters: [c0]}\n  - {name: b, namespace: ns, clusters: [c0]}\n")
 	// As if the hashes of two names met.
 	p.Roles[1].LogicalID = p.Roles[0].LogicalID
 	got := rules.Check(f, p, render.Render(p))
@@ -248,16 +246,7 @@ func TestCheckIsTheSameOnAnyNumberOfCPUs(t *testing.T) {
 	for i := range 300 {
 		fmt.Fprintf(&b, "  - {name: sa%d, namespace: team, clusters: [\"*\"]}\n", i)
 	}
-	src := fmt.Sprintf(head, "", clusters(5)) + b.String()
-	cfg, err := config.Parse("irsa.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &config.File{Path: "irsa.yaml", Dir: ".", Config: cfg}
-	p, err := plan.Build(f, "..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, p := build(t, "", 5, b.String())
 	files := render.Render(p)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	runtime.GOMAXPROCS(1)
@@ -290,16 +279,7 @@ func TestCheckPlanNeedsNoFiles(t *testing.T) {
 		fmt.Fprintf(&b, "  - {name: sa%d, namespace: team, clusters: [c0]}\n", i)
 	}
 	b.WriteString("  - {name: wide, namespace: team, clusters: [\"*\"]}\n")
-	src := fmt.Sprintf(head, "", clusters(5)) + b.String()
-	cfg, err := config.Parse("irsa.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &config.File{Path: "irsa.yaml", Dir: ".", Config: cfg}
-	p, err := plan.Build(f, "..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, p := build(t, "", 5, b.String())
 	wantOne(t, rules.CheckPlan(f, p), "role team_wide: trust policy is")
 	wantOne(t, rules.CheckTemplates(f, p, render.Render(p)), "stack irsa-platform-roles would be")
 	wantClean(t, rules.CheckTemplates(f, p, nil))
