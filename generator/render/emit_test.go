@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,8 +12,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/irsagen/irsagen/generator/config"
-	"github.com/irsagen/irsagen/generator/plan"
 	"github.com/irsagen/irsagen/internal/synth"
 )
 
@@ -77,21 +74,7 @@ func TestEmitBlockScalars(t *testing.T) {
 
 // TestRenderEncodersAgree renders a synthetic fleet with both encoders and compares every file.
 func TestRenderEncodersAgree(t *testing.T) {
-	path, err := synth.WriteConfig(t.TempDir(), 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := config.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := config.Validate(f); err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Build(f, filepath.ToSlash(".."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := synth.Plan(t, 1000)
 	fast := Render(p)
 	forceYAMLv3 = true
 	defer func() { forceYAMLv3 = false }()
@@ -334,18 +317,7 @@ func TestWriteRefuses(t *testing.T) {
 // document(TrustPolicy(r)), the policy the rules and explain read, for every role of a synthetic
 // fleet.
 func TestTrustPolicyMatchesDocument(t *testing.T) {
-	path, err := synth.WriteConfig(t.TempDir(), 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := config.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Build(f, "..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := synth.Plan(t, 1000)
 	var b builder
 	for _, r := range p.Roles {
 		fromMaps := func(b *builder) { b.document(TrustPolicy(r)) }
