@@ -49,15 +49,22 @@ func BenchmarkWrite(b *testing.B) {
 	}
 }
 
+// upToDate returns a generated tree of n ServiceAccounts and a directory that holds it.
+func upToDate(b *testing.B, n int) (files []output.File, dir string) {
+	b.Helper()
+	files = generated(b, n)
+	dir = filepath.Join(b.TempDir(), "out")
+	if _, err := output.Write(dir, files, output.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	return files, dir
+}
+
 // BenchmarkDiff compares a generated tree with an up-to-date copy on disk, as CI's diff does.
 func BenchmarkDiff(b *testing.B) {
 	for _, n := range synth.Sizes {
 		b.Run(fmt.Sprintf("sa=%d", n), func(b *testing.B) {
-			files := generated(b, n)
-			dir := filepath.Join(b.TempDir(), "out")
-			if _, err := output.Write(dir, files, output.Options{}); err != nil {
-				b.Fatal(err)
-			}
+			files, dir := upToDate(b, n)
 			b.ReportAllocs()
 			for b.Loop() {
 				d, err := output.Diff(dir, files, output.Options{})
@@ -77,11 +84,7 @@ func BenchmarkDiff(b *testing.B) {
 func BenchmarkDiffPrefetched(b *testing.B) {
 	for _, n := range synth.Sizes {
 		b.Run(fmt.Sprintf("sa=%d", n), func(b *testing.B) {
-			files := generated(b, n)
-			dir := filepath.Join(b.TempDir(), "out")
-			if _, err := output.Write(dir, files, output.Options{}); err != nil {
-				b.Fatal(err)
-			}
+			files, dir := upToDate(b, n)
 			b.ReportAllocs()
 			for b.Loop() {
 				b.StopTimer()
