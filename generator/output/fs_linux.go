@@ -283,20 +283,14 @@ func (r *fdFS) Rename(oldname, newname string) error {
 	return r.rename(oldname, newname, 0)
 }
 
-// renameNoReplace renames oldname to newname, which must not exist (fs.ErrExist otherwise). A
-// filesystem that cannot promise that in one call (EINVAL) gets a check of newname first.
+// renameNoReplace renames oldname to newname, which must not exist (fs.ErrExist otherwise), in
+// one call. It returns errors.ErrUnsupported where the filesystem cannot promise that (EINVAL).
 func (r *fdFS) renameNoReplace(oldname, newname string) error {
 	err := r.rename(oldname, newname, unix.RENAME_NOREPLACE)
-	if !errors.Is(err, unix.EINVAL) {
-		return err
+	if errors.Is(err, unix.EINVAL) {
+		return errors.ErrUnsupported
 	}
-	if _, err := r.Lstat(newname); !errors.Is(err, fs.ErrNotExist) {
-		if err == nil {
-			err = &os.LinkError{Op: "rename", Old: filepath.FromSlash(oldname), New: filepath.FromSlash(newname), Err: fs.ErrExist}
-		}
-		return err
-	}
-	return r.Rename(oldname, newname)
+	return err
 }
 
 func (r *fdFS) rename(oldname, newname string, flags uint) error {

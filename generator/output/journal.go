@@ -156,16 +156,19 @@ func (j *journal) backupName(dir string) (string, error) {
 
 // publish moves a staged directory to its final name, which must still not exist: renaming a
 // directory over an empty one replaces it without an error, where the mkdir that publishing
-// replaces would have failed. fdFS refuses in the same call (RENAME_NOREPLACE); any other FS is
-// asked about the name first.
+// replaces would have failed. fdFS refuses in the same call (RENAME_NOREPLACE); any other FS, or
+// a filesystem without that flag, is asked about the name first.
 func (j *journal) publish(staged, final string) error {
-	var err error
+	err := errors.ErrUnsupported
 	if r, ok := j.fsys.(interface{ renameNoReplace(string, string) error }); ok {
 		err = r.renameNoReplace(staged, final)
-	} else if _, err = j.fsys.Lstat(final); err == nil {
-		err = &os.LinkError{Op: "rename", Old: staged, New: final, Err: fs.ErrExist}
-	} else if errors.Is(err, fs.ErrNotExist) {
-		err = j.fsys.Rename(staged, final)
+	}
+	if errors.Is(err, errors.ErrUnsupported) {
+		if _, err = j.fsys.Lstat(final); err == nil {
+			err = &os.LinkError{Op: "rename", Old: staged, New: final, Err: fs.ErrExist}
+		} else if errors.Is(err, fs.ErrNotExist) {
+			err = j.fsys.Rename(staged, final)
+		}
 	}
 	if err != nil {
 		return err
