@@ -84,6 +84,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newPolicies(stdout),
 		newSchema(stdout),
 		newVersion(stdout),
+		newCheckCredentials(stdout),
 	)
 	return root
 }

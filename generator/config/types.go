@@ -52,6 +52,15 @@ type Cluster struct {
 	OIDCProvider string           `yaml:"oidcProvider,omitempty" jsonschema:"enum=create,enum=existing,description=create (default): irsagen's stacks create the IAM OIDC provider; existing: it already exists in the cluster's account."`
 	Thumbprints  []string         `yaml:"thumbprints,omitempty" jsonschema:"maxItems=5,description=ThumbprintList of the OIDC provider. IAM does not use it for EKS issuers but CloudFormation requires one."`
 	Kustomize    ClusterKustomize `yaml:"kustomize,omitempty"`
+	// CredentialsCheck, when set, adds to the cluster's overlay a Job per ServiceAccount that
+	// proves, after each sync, that pods running as it get exactly their role.
+	CredentialsCheck *CredentialsCheck `yaml:"credentialsCheck,omitempty" jsonschema:"description=Render a Job per ServiceAccount that checks after each sync that pods running as it get exactly their role (docs/credentials-check.md)."`
+}
+
+// CredentialsCheck configures the Jobs that check a cluster's ServiceAccounts in the cluster.
+type CredentialsCheck struct {
+	Meta  `yaml:"-"`
+	Image string `yaml:"image" jsonschema:"required,pattern=@sha256:[0-9a-f]{64}$,description=irsagen's container image pinned by digest (registry/irsagen:vX.Y.Z@sha256:...)\, or its copy in a private registry."`
 }
 
 // ClusterKustomize lists what a cluster's overlay includes besides its ServiceAccounts.
@@ -95,22 +104,23 @@ type Policy struct {
 
 // ServiceAccount is a Kubernetes ServiceAccount bound to one or more clusters, and its role.
 type ServiceAccount struct {
-	Meta            `yaml:"-"`
-	Name            string            `yaml:"name" jsonschema:"required"`
-	Namespace       string            `yaml:"namespace" jsonschema:"required"`
-	Clusters        []string          `yaml:"clusters" jsonschema:"required,minItems=1,description=Cluster names\\, or [\"*\"] for every cluster."`
-	Account         string            `yaml:"account,omitempty" jsonschema:"description=Account that owns the role (default: each cluster's account)."`
-	RoleName        string            `yaml:"roleName,omitempty" jsonschema:"pattern=^[A-Za-z0-9+=\\,.@_-]{1\\,64}$"`
-	PerCluster      bool              `yaml:"perCluster,omitempty" jsonschema:"description=One role per cluster instead of one role per account."`
-	ManagedPolicies []string          `yaml:"managedPolicies,omitempty" jsonschema:"description=Policy ARNs\\, or names of AWS-managed policies."`
-	Policies        []string          `yaml:"policies,omitempty" jsonschema:"description=Names from policies."`
-	InlinePolicy    Document          `yaml:"inlinePolicy,omitempty"`
-	Deployments     []string          `yaml:"deployments,omitempty" jsonschema:"description=Deployments in the namespace that run as this ServiceAccount."`
-	Annotations     map[string]string `yaml:"annotations,omitempty"`
-	Labels          map[string]string `yaml:"labels,omitempty"`
-	WellKnown       []WellKnown       `yaml:"wellKnown,omitempty" jsonschema:"description=Policies from irsagen's built-in library of add-ons (irsagen policies lists them)\\, attached inline."`
-	Accept          []Acceptance      `yaml:"accept,omitempty" jsonschema:"description=Permission-lint findings on this ServiceAccount's inlinePolicy\\, wellKnown add-ons and managedPolicies accepted on purpose; see docs/lint.md."`
-	RoleSettings    `yaml:",inline"`
+	Meta                 `yaml:"-"`
+	Name                 string            `yaml:"name" jsonschema:"required"`
+	Namespace            string            `yaml:"namespace" jsonschema:"required"`
+	Clusters             []string          `yaml:"clusters" jsonschema:"required,minItems=1,description=Cluster names\\, or [\"*\"] for every cluster."`
+	Account              string            `yaml:"account,omitempty" jsonschema:"description=Account that owns the role (default: each cluster's account)."`
+	RoleName             string            `yaml:"roleName,omitempty" jsonschema:"pattern=^[A-Za-z0-9+=\\,.@_-]{1\\,64}$"`
+	PerCluster           bool              `yaml:"perCluster,omitempty" jsonschema:"description=One role per cluster instead of one role per account."`
+	ManagedPolicies      []string          `yaml:"managedPolicies,omitempty" jsonschema:"description=Policy ARNs\\, or names of AWS-managed policies."`
+	Policies             []string          `yaml:"policies,omitempty" jsonschema:"description=Names from policies."`
+	InlinePolicy         Document          `yaml:"inlinePolicy,omitempty"`
+	Deployments          []string          `yaml:"deployments,omitempty" jsonschema:"description=Deployments in the namespace that run as this ServiceAccount."`
+	Annotations          map[string]string `yaml:"annotations,omitempty"`
+	Labels               map[string]string `yaml:"labels,omitempty"`
+	WellKnown            []WellKnown       `yaml:"wellKnown,omitempty" jsonschema:"description=Policies from irsagen's built-in library of add-ons (irsagen policies lists them)\\, attached inline."`
+	Accept               []Acceptance      `yaml:"accept,omitempty" jsonschema:"description=Permission-lint findings on this ServiceAccount's inlinePolicy\\, wellKnown add-ons and managedPolicies accepted on purpose; see docs/lint.md."`
+	SkipCredentialsCheck bool              `yaml:"skipCredentialsCheck,omitempty" jsonschema:"description=No credentials-check Job for this ServiceAccount\\, even where its cluster has credentialsCheck."`
+	RoleSettings         `yaml:",inline"`
 }
 
 // WellKnown attaches a policy of the built-in add-on library, e.g. external-dns.

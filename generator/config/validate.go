@@ -28,6 +28,7 @@ func Validate(f *File) error {
 	v.limits(&f.Config.Limits, "")
 	v.checkPolicies()
 	v.checkServiceAccounts()
+	v.checkCredentialsChecks()
 	return v.diags.Sort().Err()
 }
 
