@@ -60,7 +60,7 @@ type Cluster struct {
 // CredentialsCheck configures the Jobs that check a cluster's ServiceAccounts in the cluster.
 type CredentialsCheck struct {
 	Meta  `yaml:"-"`
-	Image string `yaml:"image" jsonschema:"required,pattern=@sha256:[0-9a-f]{64}$,description=irsagen's container image pinned by digest (registry/irsagen:vX.Y.Z@sha256:...)\, or its copy in a private registry."`
+	Image string `yaml:"image" jsonschema:"required,pattern=@sha256:[0-9a-f]{64}$,description=irsagen's container image pinned by digest (registry/irsagen:vX.Y.Z@sha256:...) or its copy in a private registry."`
 }
 
 // ClusterKustomize lists what a cluster's overlay includes besides its ServiceAccounts.

@@ -80,8 +80,10 @@ func TestRunAgainstLocalSTS(t *testing.T) {
 		setup:  func(_ *testing.T, _ *sts, pod pod) { pod.irsa(app.ARN, token(issuer, appSub, "sts.amazonaws.com")) },
 		expect: expectFor(app, "app"),
 	}, {
-		name:   "cross-account role with its own audience",
-		setup:  func(_ *testing.T, _ *sts, pod pod) { pod.irsa(cross.ARN, token(issuer, "system:serviceaccount:shop:cross", "custom.example.com")) },
+		name: "cross-account role with its own audience",
+		setup: func(_ *testing.T, _ *sts, pod pod) {
+			pod.irsa(cross.ARN, token(issuer, "system:serviceaccount:shop:cross", "custom.example.com"))
+		},
 		expect: expectFor(cross, "cross"),
 	}, {
 		name:     "nothing injected, no instance role",
@@ -103,18 +105,24 @@ func TestRunAgainstLocalSTS(t *testing.T) {
 		expect:   expectFor(app, "app"),
 		wantLink: credcheck.LinkRoleEnv, wantMsg: "AWS_ROLE_ARN is \"" + worker.ARN,
 	}, {
-		name:     "pod runs as another ServiceAccount",
-		setup:    func(_ *testing.T, _ *sts, pod pod) { pod.irsa(app.ARN, token(issuer, "system:serviceaccount:shop:worker", "sts.amazonaws.com")) },
+		name: "pod runs as another ServiceAccount",
+		setup: func(_ *testing.T, _ *sts, pod pod) {
+			pod.irsa(app.ARN, token(issuer, "system:serviceaccount:shop:worker", "sts.amazonaws.com"))
+		},
 		expect:   expectFor(app, "app"),
 		wantLink: credcheck.LinkSubject, wantMsg: "the pod runs as another ServiceAccount",
 	}, {
-		name:     "token audience is not the role's",
-		setup:    func(_ *testing.T, _ *sts, pod pod) { pod.irsa(cross.ARN, token(issuer, "system:serviceaccount:shop:cross", "sts.amazonaws.com")) },
+		name: "token audience is not the role's",
+		setup: func(_ *testing.T, _ *sts, pod pod) {
+			pod.irsa(cross.ARN, token(issuer, "system:serviceaccount:shop:cross", "sts.amazonaws.com"))
+		},
 		expect:   expectFor(cross, "cross"),
 		wantLink: credcheck.LinkAudience, wantMsg: "audience is \"sts.amazonaws.com\", not \"custom.example.com\"",
 	}, {
-		name:     "token from another cluster",
-		setup:    func(_ *testing.T, _ *sts, pod pod) { pod.irsa(app.ARN, token("https://oidc.eks.us-east-1.amazonaws.com/id/FFFF", appSub, "sts.amazonaws.com")) },
+		name: "token from another cluster",
+		setup: func(_ *testing.T, _ *sts, pod pod) {
+			pod.irsa(app.ARN, token("https://oidc.eks.us-east-1.amazonaws.com/id/FFFF", appSub, "sts.amazonaws.com"))
+		},
 		expect:   expectFor(app, "app"),
 		wantLink: credcheck.LinkIssuer,
 	}, {
