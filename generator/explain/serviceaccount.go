@@ -59,6 +59,7 @@ func ServiceAccount(w io.Writer, p *plan.Plan, file, cluster, namespace, name st
 		fmt.Fprintf(w, "  %s: %s\n", k, sa.Annotations[k])
 	}
 	writeDeployments(w, c, namespace, name)
+	writeChain(w, sa)
 
 	if res.Decision != trust.Allow {
 		return Answer{Summary: fmt.Sprintf("the trust policy of role %s does not admit %s/%s in cluster %s (%s)",

@@ -93,6 +93,7 @@ func Check(p *plan.Plan, files []output.File, outDir string) []Finding {
 }
 
 func checkCluster(c *plan.Cluster, m resmap.ResMap, report func(string, ...any)) {
+	checkRendered(c, m, report)
 	for _, sa := range c.ServiceAccounts {
 		r := find(m, "ServiceAccount", sa.Namespace, sa.Name)
 		if r == nil {

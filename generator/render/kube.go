@@ -54,7 +54,12 @@ func (b *builder) clusterFiles(p *plan.Plan, c *plan.Cluster) []output.File {
 	for _, sa := range c.ServiceAccounts {
 		files = append(files, output.File{Path: serviceAccountFile(dir, sa), Data: b.serviceAccount(sa)})
 	}
-	// The overlay lists the ServiceAccount files by the paths just made.
+	for _, sa := range c.ServiceAccounts {
+		if sa.ChecksCredentials() {
+			files = append(files, output.File{Path: checkJobFile(dir, sa), Data: b.checkJob(sa)})
+		}
+	}
+	// The overlay lists the ServiceAccount and Job files by the paths just made.
 	files[0] = output.File{Path: path.Join(dir, "kustomization.yaml"), Data: b.overlay(p, c, dir, files[1:])}
 	for _, comp := range c.Components {
 		files = append(files, output.File{Path: path.Join(componentDir(comp), "kustomization.yaml"), Data: b.component(comp)})
@@ -65,7 +70,7 @@ func (b *builder) clusterFiles(p *plan.Plan, c *plan.Cluster) []output.File {
 // overlay is the kustomization Argo CD or Flux syncs for a cluster: its ServiceAccounts and, when
 // the cluster lists app bases, those bases with the cluster's Components applied to them.
 // dir is the cluster's directory and saFiles its ServiceAccount files, in the order of
-// c.ServiceAccounts.
+// c.ServiceAccounts, then its credentials-check Jobs.
 func (b *builder) overlay(p *plan.Plan, c *plan.Cluster, dir string, saFiles []output.File) []byte {
 	var components []string
 	if len(c.Resources) > 0 {
