@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -23,25 +24,59 @@ import (
 // space. Library policies are attached as managed policies, so each must fit on its own.
 const managedPolicyQuota = 6144
 
-// roleContext is the context of a role in the aws partition that serves one cluster.
+// clusterRegion is where the clusters of the test contexts run: prod-use2 and prod-euw1 in the
+// regions their names say, every other one in us-east-1, the account's region.
+func clusterRegion(name string) string {
+	switch name {
+	case "prod-use2":
+		return "us-east-2"
+	case "prod-euw1":
+		return "eu-west-1"
+	}
+	return "us-east-1"
+}
+
+// roleContext is the context of a role in the aws partition, in an account of us-east-1, that
+// serves the given clusters (prod-use1 if none).
 func roleContext(clusters ...string) map[string]any {
 	if len(clusters) == 0 {
 		clusters = []string{"prod-use1"}
 	}
 	list := make([]any, len(clusters))
+	byCluster := map[string]any{}
+	var regions []any
 	for i, c := range clusters {
 		list[i] = c
+		r := clusterRegion(c)
+		byCluster[c] = r
+		if !slices.Contains(regions, any(r)) {
+			regions = append(regions, r)
+		}
 	}
+	slices.SortFunc(regions, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
 	return map[string]any{
 		"accountId":      "111122223333",
 		"accountName":    "platform",
 		"partition":      "aws",
 		"region":         "us-east-1",
+		"regions":        regions,
+		"clusterRegions": byCluster,
 		"clusters":       list,
 		"namespace":      "kube-system",
 		"serviceAccount": "addon",
 		"roleName":       "prod-use1-addon",
 	}
+}
+
+// inRegion puts a test context's account and clusters in region r.
+func inRegion(ctx map[string]any, r string) {
+	ctx["region"] = r
+	ctx["regions"] = []any{r}
+	byCluster := map[string]any{}
+	for _, c := range ctx["clusters"].([]any) {
+		byCluster[c.(string)] = r
+	}
+	ctx["clusterRegions"] = byCluster
 }
 
 // libraryCase is one evaluation of a library policy that a golden file pins.
@@ -96,6 +131,12 @@ func libraryCases() []libraryCase {
 		libraryCase{golden: "aws-load-balancer-controller.two-clusters", addon: "aws-load-balancer-controller", args: map[string]any{}, context: two},
 		libraryCase{golden: "ebs-csi-driver.two-clusters", addon: "ebs-csi-driver", args: map[string]any{"k8sTagClusterId": []any{"prod-use1", "prod-use2"}}, context: two},
 		libraryCase{golden: "karpenter.two-clusters", addon: "karpenter", args: map[string]any{"nodeRole": "arn:aws:iam::111122223333:role/nodes/KarpenterNodeRole-prod-use2", "clusterName": "prod-use2"}, context: two},
+		// Region-scoped resources follow the clusters the role serves, not the account's
+		// region: a cluster outside the account's region, and a role shared across regions.
+		libraryCase{golden: "karpenter.cluster-region", addon: "karpenter", args: map[string]any{"nodeRole": "KarpenterNodeRole-prod-euw1"}, context: roleContext("prod-euw1")},
+		libraryCase{golden: "node-termination-handler.two-regions", addon: "node-termination-handler", args: map[string]any{"queue": "nth-events"}, context: roleContext("prod-euw1", "prod-use1")},
+		libraryCase{golden: "external-secrets.two-regions", addon: "external-secrets", args: map[string]any{"secretPrefixes": []any{"prod/"}, "parameterPrefixes": []any{"/prod/"}}, context: roleContext("prod-euw1", "prod-use1")},
+		libraryCase{golden: "amazon-managed-prometheus.two-regions", addon: "amazon-managed-prometheus", args: map[string]any{"workspaces": []any{"ws-0123abcd-4567-89ef-0123-456789abcdef"}}, context: roleContext("prod-euw1", "prod-use1")},
 	)
 }
 
@@ -147,7 +188,7 @@ func TestLibraryChinaPartition(t *testing.T) {
 	for _, a := range templates.Addons() {
 		ctx := roleContext()
 		ctx["partition"] = "aws-cn"
-		ctx["region"] = "cn-north-1"
+		inRegion(ctx, "cn-north-1")
 		// The examples' own ARNs (KMS keys) are written for aws; a China user writes aws-cn.
 		args := map[string]any{}
 		for k, v := range exampleArgs(a) {
@@ -174,7 +215,7 @@ func TestLibraryLongestNames(t *testing.T) {
 	for _, a := range templates.Addons() {
 		ctx := roleContext(long)
 		ctx["partition"] = "aws-us-gov"
-		ctx["region"] = "us-gov-west-1"
+		inRegion(ctx, "us-gov-west-1")
 		args := map[string]any{}
 		for k, v := range exampleArgs(a) {
 			args[k] = replaceStrings(toPartition(v, "aws-us-gov"), "prod-use1", long)

@@ -35,7 +35,8 @@ type Job struct {
 	// []any and map[string]any; they reach Jsonnet with their types.
 	Args map[string]any
 	// Context is the role the document is rendered for, std.extVar('irsagen') in the template:
-	// accountId, partition, region, clusters, namespace, serviceAccount, roleName.
+	// accountId, partition, region (the account's), clusters, regions and clusterRegions (the
+	// clusters'), namespace, serviceAccount, roleName.
 	Context map[string]any
 }
 

@@ -26,6 +26,7 @@ func (b *builder) addTemplateJob(r *Role, name, file string, args config.Value, 
 	for _, t := range r.Trust {
 		clusters = append(clusters, t.Cluster.Name)
 	}
+	regions, clusterRegions := roleRegions(r)
 	b.jobs = append(b.jobs, templateJob{role: r, name: name, policy: policy, at: at, job: jsonnet.Job{
 		File: file,
 		Args: map[string]any(args),
@@ -35,6 +36,8 @@ func (b *builder) addTemplateJob(r *Role, name, file string, args config.Value, 
 			"partition":      r.Account.Partition,
 			"region":         r.Account.Region,
 			"clusters":       clusters,
+			"regions":        regions,
+			"clusterRegions": clusterRegions,
 			"namespace":      r.Namespace,
 			"serviceAccount": r.ServiceAccount,
 			"roleName":       r.Name,

@@ -4,16 +4,16 @@
 // (managed policies of 2025: AmazonPrometheusRemoteWriteAccess, AmazonPrometheusQueryAccess)
 //
 // The managed policies allow every workspace ("*"); this one names them. workspaces are ids
-// (ws-...) in region (default: the role account's region) or workspace ARNs.
+// (ws-...) in region (default: the region of each cluster the role serves) or workspace ARNs.
 local irsa = import 'irsagen/lib.libsonnet';
 local ctx = std.extVar('irsagen');
 
 function(workspaces, remoteWrite=true, query=false, region=null)
-  local r = if region == null then ctx.region else region;
-  local arns = [
-    if std.startsWith(w, 'arn:') then w else irsa.arn(ctx.partition, 'aps', r, ctx.accountId, 'workspace/' + w)
+  local regions = if region == null then ctx.regions else [region];
+  local arns = std.flattenArrays([
+    if std.startsWith(w, 'arn:') then [w] else [irsa.arn(ctx.partition, 'aps', r, ctx.accountId, 'workspace/' + w) for r in regions]
     for w in irsa.list(workspaces)
-  ];
+  ]);
   assert std.length(arns) > 0 : 'workspaces must name at least one workspace';
   assert std.isBoolean(remoteWrite) && std.isBoolean(query) : 'remoteWrite and query must be true or false';
   assert remoteWrite || query : 'remoteWrite and query are both false: the policy would grant nothing';

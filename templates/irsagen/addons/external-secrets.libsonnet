@@ -4,8 +4,8 @@
 // https://external-secrets.io/latest/provider/aws-parameter-store/ (v0.19)
 //
 // As the documentation recommends, reads are limited to secrets and parameters whose names start
-// with the given prefixes, in region (default: the role account's region; '*' for any) and the
-// role's account. find adds the listing that dataFrom.find and tag filters need (ListSecrets,
+// with the given prefixes, in region (default: the region of each cluster the role serves; '*'
+// for any) and the role's account. find adds the listing that dataFrom.find and tag filters need (ListSecrets,
 // BatchGetSecretValue, DescribeParameters: IAM has no resource for them, and values still need
 // the per-secret permissions). push adds the writes PushSecret makes, on the same names.
 // kmsKeyArns adds kms:Decrypt (and kms:GenerateDataKey with push) for values encrypted with
@@ -15,17 +15,19 @@ local ctx = std.extVar('irsagen');
 
 function(secretPrefixes=null, parameterPrefixes=null, region=null, find=false, push=false, kmsKeyArns=null)
   local p = ctx.partition;
-  local r = if region == null then ctx.region else region;
+  local regions = if region == null then ctx.regions else [region];
   local secrets = [
     irsa.arn(p, 'secretsmanager', r, ctx.accountId, 'secret:' + prefix + '*')
+    for r in regions
     for prefix in irsa.optionalList(secretPrefixes)
   ];
   // A parameter's ARN holds its name without the leading "/" ("/prod/db" is parameter/prod/db).
   local parameterNames = [std.lstripChars(prefix, '/') for prefix in irsa.optionalList(parameterPrefixes)];
-  local parameters = [irsa.arn(p, 'ssm', r, ctx.accountId, 'parameter/' + name + '*') for name in parameterNames];
+  local parameters = [irsa.arn(p, 'ssm', r, ctx.accountId, 'parameter/' + name + '*') for r in regions for name in parameterNames];
   // GetParametersByPath acts on the path itself (/prod/ is parameter/prod).
   local paths = [
     irsa.arn(p, 'ssm', r, ctx.accountId, 'parameter/' + std.rstripChars(name, '/'))
+    for r in regions
     for name in parameterNames
     if std.endsWith(name, '/') && std.length(std.rstripChars(name, '/')) > 0
   ];

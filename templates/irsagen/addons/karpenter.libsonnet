@@ -5,7 +5,8 @@
 // As published, scoped to one cluster by the tags Karpenter puts on what it creates
 // (kubernetes.io/cluster/<cluster>: owned, eks:eks-cluster-name, karpenter.sh/nodepool), and
 // iam:PassRole limited to the node role, for EC2 only. Region-bound ARNs and the
-// aws:RequestedRegion condition use region; what Karpenter creates is further limited to the
+// aws:RequestedRegion condition use region, which defaults to the region of the cluster Karpenter
+// runs in (not the region of the role's account); what Karpenter creates is further limited to the
 // role's account. The published statement ids are left out to keep the document well inside
 // IAM's 6,144-character quota (cluster names repeat in many condition keys). The interruption queue statement is left out unless
 // interruptionQueue is given (settings.interruptionQueue). Left on "*" as published, because IAM
@@ -20,11 +21,15 @@ local ctx = std.extVar('irsagen');
 function(nodeRole, clusterName=null, interruptionQueue=null, region=null)
   local p = ctx.partition;
   local account = ctx.accountId;
-  local r = if region == null then ctx.region else region;
   local cluster =
     if clusterName != null then clusterName
     else if std.length(ctx.clusters) == 1 then ctx.clusters[0]
     else error 'karpenter: the role serves clusters %s; set clusterName to the one Karpenter runs in, or give the ServiceAccount perCluster: true' % std.join(', ', ctx.clusters);
+  local r =
+    if region != null then region
+    else if std.objectHas(ctx.clusterRegions, cluster) then ctx.clusterRegions[cluster]
+    else if std.length(ctx.regions) == 1 then ctx.regions[0]
+    else error 'karpenter: cluster %s is not one of the role\'s clusters, which run in %s; set region to the region of cluster %s' % [cluster, std.join(', ', ctx.regions), cluster];
   // What Karpenter launches is in the role's account; subnets, security groups and capacity
   // reservations may be shared from another.
   local ec2(resource, owner=account) = irsa.arn(p, 'ec2', r, owner, resource);
