@@ -28,6 +28,9 @@ type Error struct {
 	// with the failure itself. It tells a user whose template called a library function which
 	// of their lines made the call.
 	Trace []Position `json:",omitempty"`
+	// Jobs are the indexes, in Evaluate's argument, of the jobs that failed with this error, in
+	// order: a caller can report the error where each of those jobs came from.
+	Jobs []int `json:"-"`
 }
 
 // Position is a place in a Jsonnet file; see Error for the conventions.

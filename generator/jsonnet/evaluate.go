@@ -99,7 +99,7 @@ func assemble(jobs []Job, taskOf []int, responses []*response) ([]map[string]any
 	docs := make([]map[string]any, len(jobs))
 	decoded := map[int]map[string]any{}
 	var errs []error
-	reported := map[string]bool{} // jobs that share a template often share its error
+	reported := map[string]*Error{} // jobs that share a template often share its error
 	for i, job := range jobs {
 		t := taskOf[i]
 		if responses[t] == nil {
@@ -117,10 +117,19 @@ func assemble(jobs []Job, taskOf []int, responses []*response) ([]map[string]any
 			docs[i], r.Err = decodeDocument(job.File, r.Document)
 			decoded[t] = docs[i]
 		}
-		if r.Err != nil && !reported[r.Err.Error()] {
-			reported[r.Err.Error()] = true
-			errs = append(errs, r.Err)
+		if r.Err == nil {
+			continue
 		}
+		first, seen := reported[r.Err.Error()]
+		if !seen {
+			// A copy: responses are shared by the jobs of one task.
+			e := *r.Err
+			e.Jobs = nil
+			first = &e
+			reported[r.Err.Error()] = first
+			errs = append(errs, first)
+		}
+		first.Jobs = append(first.Jobs, i)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -152,8 +152,7 @@ func (b *builder) templateError(err error) {
 	for _, e := range errs {
 		var je *jsonnet.Error
 		if errors.As(e, &je) {
-			d := je.Diagnostic()
-			b.diags = append(b.diags, d)
+			b.templateDiagnostics(je)
 			continue
 		}
 		b.failure = errors.Join(b.failure, fmt.Errorf("evaluating policy templates: %w", e))
