@@ -120,6 +120,9 @@ type ServiceAccount struct {
 	WellKnown            []WellKnown       `yaml:"wellKnown,omitempty" jsonschema:"description=Policies from irsagen's built-in library of add-ons (irsagen policies lists them)\\, attached inline."`
 	Accept               []Acceptance      `yaml:"accept,omitempty" jsonschema:"description=Permission-lint findings on this ServiceAccount's inlinePolicy\\, wellKnown add-ons and managedPolicies accepted on purpose; see docs/lint.md."`
 	SkipCredentialsCheck bool              `yaml:"skipCredentialsCheck,omitempty" jsonschema:"description=No credentials-check Job for this ServiceAccount\\, even where its cluster has credentialsCheck."`
+	// CreateServiceAccount false leaves the ServiceAccount to its owner: a Helm chart or an EKS
+	// managed add-on that creates it and takes the role ARN as a value.
+	CreateServiceAccount *bool `yaml:"createServiceAccount,omitempty" jsonschema:"default=true,description=false when something else creates the ServiceAccount (a Helm chart or an EKS managed add-on): irsagen renders its role and trust\\, and Components for its deployments\\, but no ServiceAccount manifest. The role ARN is a stack output; docs/addons.md shows where it goes."`
 	RoleSettings         `yaml:",inline"`
 }
 

@@ -363,7 +363,7 @@ func (b *builder) policy(a *Account, name string) *ManagedPolicy {
 // bind records the ServiceAccount and its Deployment patches in cluster c.
 func (b *builder) bind(sa *config.ServiceAccount, s settings, role *Role, c *Cluster) {
 	k := &ServiceAccount{
-		Cluster: c, Namespace: sa.Namespace, Name: sa.Name, Role: role, Source: sa,
+		Cluster: c, Namespace: sa.Namespace, Name: sa.Name, Role: role, Source: sa, Create: sa.Creates(),
 		Annotations: map[string]string{"eks.amazonaws.com/role-arn": role.ARN},
 		Labels:      map[string]string{"app.kubernetes.io/managed-by": "irsagen"},
 	}
@@ -383,8 +383,9 @@ func (b *builder) bind(sa *config.ServiceAccount, s settings, role *Role, c *Clu
 		k.Annotations["eks.amazonaws.com/token-expiration"] = strconv.Itoa(s.tokenExpiry)
 	}
 	c.ServiceAccounts = append(c.ServiceAccounts, k)
+	hash := credentialsHash(role.ARN, s)
 	for _, d := range sa.Deployments {
-		c.Components = append(c.Components, &Component{Cluster: c, Namespace: sa.Namespace, Deployment: d, ServiceAccount: sa.Name})
+		c.Components = append(c.Components, &Component{Cluster: c, Namespace: sa.Namespace, Deployment: d, ServiceAccount: sa.Name, CredentialsHash: hash})
 	}
 }
 

@@ -141,7 +141,11 @@ type ServiceAccount struct {
 	Role        *Role
 	Annotations map[string]string
 	Labels      map[string]string
-	Source      *config.ServiceAccount
+	// Create is false when something else creates the ServiceAccount (createServiceAccount:
+	// false): irsagen renders its role and Components, not its manifest. Annotations still
+	// hold what the owner must set on it.
+	Create bool
+	Source *config.ServiceAccount
 }
 
 // Component patches one Deployment of a cluster to run as a ServiceAccount.
@@ -150,4 +154,7 @@ type Component struct {
 	Namespace      string
 	Deployment     string
 	ServiceAccount string
+	// CredentialsHash goes on the Deployment's pod template (CredentialsHashAnnotation), so
+	// that its pods roll when the credentials the webhook injects change.
+	CredentialsHash string
 }

@@ -38,6 +38,9 @@ func (b *builder) template(s *plan.Stack) []byte {
 			b.close()
 		}
 		b.close()
+		if len(s.Roles) > 0 {
+			b.outputs(s.Roles)
+		}
 		b.close()
 	})
 }

@@ -52,6 +52,9 @@ func (b *builder) clusterFiles(p *plan.Plan, c *plan.Cluster) []output.File {
 	dir := clusterDir(c.Name)
 	files := make([]output.File, 1, 1+len(c.ServiceAccounts)+len(c.Components))
 	for _, sa := range c.ServiceAccounts {
+		if !sa.Create {
+			continue // its owner (a Helm chart, an EKS add-on) creates it
+		}
 		files = append(files, output.File{Path: serviceAccountFile(dir, sa), Data: b.serviceAccount(sa)})
 	}
 	for _, sa := range c.ServiceAccounts {
@@ -137,6 +140,13 @@ func (b *builder) component(c *plan.Component) []byte {
 		b.openMap()
 		b.key("template")
 		b.openMap()
+		b.key("metadata")
+		b.openMap()
+		b.key("annotations")
+		b.openMap()
+		b.pair(plan.CredentialsHashAnnotation, c.CredentialsHash)
+		b.close()
+		b.close()
 		b.key("spec")
 		b.openMap()
 		b.pair("serviceAccountName", c.ServiceAccount)
