@@ -40,6 +40,9 @@ type Account struct {
 	Region     string `yaml:"region" jsonschema:"required,description=Region where this account's IAM stacks are deployed."`
 	RoleStacks int    `yaml:"roleStacks,omitempty" jsonschema:"minimum=1,maximum=1000,description=Number of stacks this account's roles are spread over (default 1). Changing it moves some roles between stacks."`
 	Limits     Limits `yaml:"limits,omitempty" jsonschema:"description=Quotas this account has had raised; overrides the top-level limits."`
+	// ExistingOIDCProviders are issuers whose IAM OIDC provider this account already has (made by
+	// eksctl, by hand or by another tool): roles here trust it, irsagen does not create it.
+	ExistingOIDCProviders []string `yaml:"existingOidcProviders,omitempty" jsonschema:"description=OIDC issuer URLs of clusters whose IAM OIDC provider already exists in this account; irsagen references it instead of creating it. For the cluster's own account oidcProvider: existing says the same."`
 }
 
 // Cluster is an EKS cluster and its OIDC issuer.

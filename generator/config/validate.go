@@ -24,6 +24,7 @@ func Validate(f *File) error {
 	v.top()
 	v.checkAccounts()
 	v.checkClusters()
+	v.checkExistingProviders()
 	v.settings(&f.Config.Meta, "defaults.", &f.Config.Defaults)
 	v.limits(&f.Config.Limits, "")
 	v.checkPolicies()

@@ -263,7 +263,7 @@ func (b *builder) newRole(sa *config.ServiceAccount, s settings, account *Accoun
 		if !p.Create && s.audience != DefaultAudience {
 			// irsagen does not manage that provider, so it cannot add the audience to its
 			// ClientIdList, and STS would refuse every token ("Incorrect token audience").
-			b.errorf(b.settingPos(sa, "audience"), "audience %q cannot be added to the OIDC provider of cluster %q: that provider already exists in account %q (oidcProvider: existing) and irsagen does not manage its ClientIdList; use audience %s on this cluster, or let irsagen create the provider", s.audience, c.Name, account.Name, DefaultAudience)
+			b.errorf(b.settingPos(sa, "audience"), "audience %q cannot be added to the OIDC provider of cluster %q: that provider already exists in account %q (%s) and irsagen does not manage its ClientIdList; use audience %s on this cluster, or let irsagen create the provider", s.audience, c.Name, account.Name, existingReason(account, c), DefaultAudience)
 		}
 		p.ClientIDs = appendUnique(p.ClientIDs, s.audience)
 		r.Trust = append(r.Trust, TrustStatement{
@@ -333,7 +333,7 @@ func (b *builder) provider(a *Account, c *Cluster) *Provider {
 	p := &Provider{
 		Account: a, Cluster: c,
 		ARN:       fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", a.Partition, a.ID, c.HostPath),
-		Create:    !(c.Existing && c.Account == a),
+		Create:    !(c.Existing && c.Account == a) && !a.Source.HasExistingProvider(c.Issuer),
 		LogicalID: LogicalID("OIDCProvider", path.Base(c.HostPath), c.HostPath),
 	}
 	b.providers[key] = p
