@@ -12,6 +12,7 @@ import (
 	"github.com/irsagen/irsagen/generator/diag"
 	"github.com/irsagen/irsagen/generator/lint"
 	"github.com/irsagen/irsagen/generator/output"
+	"github.com/irsagen/irsagen/generator/overlay"
 	"github.com/irsagen/irsagen/generator/plan"
 	"github.com/irsagen/irsagen/generator/render"
 	"github.com/irsagen/irsagen/generator/rules"
@@ -65,15 +66,19 @@ func Generate(opts Options) (*Result, error) {
 	// rules.CheckPlan and the permission lint only read the config and the plan, so they run
 	// while the plan is rendered; only the template quotas wait for the files. errs is sorted
 	// before it is returned, so the order in which the checks finish changes nothing.
-	var planErrs diag.List
+	var planErrs, appBaseErrs diag.List
 	var findings lint.Result
 	var wg sync.WaitGroup
 	wg.Go(func() { planErrs = rules.CheckPlan(f, p) })
+	// App bases are read from disk and built with kustomize: a Deployment missing from them
+	// would make the written overlay fail to build.
+	wg.Go(func() { appBaseErrs = overlay.CheckAppBases(f, p) })
 	wg.Go(func() { findings = lint.Run(f, p) })
 	files := render.Render(p)
 	errs := rules.CheckTemplates(f, p, files)
 	wg.Wait()
 	errs = append(errs, planErrs...)
+	errs = append(errs, appBaseErrs...)
 	if !opts.KeepLintFindings {
 		errs = append(errs, findings.Diagnostics()...)
 	}

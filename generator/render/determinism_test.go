@@ -19,6 +19,7 @@ import (
 	"github.com/irsagen/irsagen/generator"
 	"github.com/irsagen/irsagen/generator/config"
 	"github.com/irsagen/irsagen/generator/output"
+	"github.com/irsagen/irsagen/generator/overlay"
 )
 
 // fleet exercises every list irsa.yaml has and most features: several accounts and partitions,
@@ -204,6 +205,41 @@ func shuffle(t *testing.T, src string, seed uint64) string {
 	return string(out)
 }
 
+// fleetAppBases are the app bases that fleet's clusters list, each with the Deployments (by
+// namespace) that fleet's ServiceAccounts claim in those clusters: generate checks them.
+var fleetAppBases = map[string]map[string][]string{
+	"apps/prod":       {"poc": {"ubuntu", "web", "worker"}},
+	"apps/shared":     {"jobs": {"consumer", "producer"}},
+	"apps/monitoring": {"monitoring": {"prometheus"}},
+	"apps/web":        {"web": {"frontend", "backend"}},
+	"apps/api":        {"jobs": {"consumer", "producer"}},
+}
+
+func writeAppBases(t *testing.T, dir string) {
+	t.Helper()
+	for base, namespaces := range fleetAppBases {
+		var docs [][]byte
+		for ns, names := range namespaces {
+			for _, name := range names {
+				docs = append(docs, overlay.Deployment(ns, name))
+			}
+		}
+		files := map[string][]byte{
+			"kustomization.yaml": []byte("resources: [deployments.yaml]\n"),
+			"deployments.yaml":   bytes.Join(docs, []byte("---\n")),
+		}
+		for name, data := range files {
+			p := filepath.Join(dir, filepath.FromSlash(base), name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 // generate writes src as irsa.yaml in a fresh directory and renders it.
 func generate(t *testing.T, src string) []output.File {
 	t.Helper()
@@ -212,6 +248,7 @@ func generate(t *testing.T, src string) []output.File {
 	if err := os.WriteFile(cfg, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	writeAppBases(t, dir)
 	res, err := generator.Generate(generator.Options{ConfigPath: cfg, OutDir: filepath.Join(dir, "out")})
 	if err != nil {
 		t.Fatalf("generate:\n%v\nconfig:\n%s", err, src)
