@@ -126,9 +126,22 @@ func checkDeployments(c *plan.Cluster, resources []string, bases []*appBase, err
 			case len(sameName) > 0:
 				errorf(pos, "deployment %s: the app bases of cluster %q (%s) hold Deployment %s in namespace %s, but ServiceAccount %s is in namespace %s; a Deployment runs as a ServiceAccount of its own namespace", d, c.Name, listed, d, sameName[0].namespace, sa.Name, sa.Namespace)
 			default:
-				sort.Strings(inNamespace)
-				errorf(pos, "deployment %s is not in namespace %s of the app bases of cluster %q (%s)%s", d, sa.Namespace, c.Name, listed, diag.DidYouMean(d, inNamespace, "Deployments there"))
+				errorf(pos, "deployment %s is not in namespace %s of the app bases of cluster %q (%s)%s", d, sa.Namespace, c.Name, listed, deploymentsThere(d, sa.Namespace, inNamespace))
 			}
 		}
 	}
+}
+
+// deploymentsThere suggests the nearest Deployment name, or says what to do: the cluster's
+// overlay applies every Component of the cluster to its bases, so each must be there.
+func deploymentsThere(name, namespace string, names []string) string {
+	if s := diag.Suggest(name, names); s != "" {
+		return "; did you mean \"" + s + "\"?"
+	}
+	there := "they hold no Deployment in namespace " + namespace
+	if len(names) > 0 {
+		sort.Strings(names)
+		there = "Deployments there: " + strings.Join(names, ", ")
+	}
+	return "; add the base that holds it to kustomize.resources (" + there + ")"
 }

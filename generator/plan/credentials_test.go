@@ -32,7 +32,7 @@ func TestCredentialsHash(t *testing.T) {
 		t.Errorf("the same config gave %s, then %s", base, again)
 	}
 	same := map[string]string{
-		"the default audience written out":       "    audience: sts.amazonaws.com\n",
+		"the default audience written out":        "    audience: sts.amazonaws.com\n",
 		"the default token lifetime written out":  "    tokenExpiration: 86400\n",
 		"a setting the webhook does not read":     "    maxSessionDuration: 7200\n",
 		"a policy (the role's ARN does not move)": "    managedPolicies: [AmazonS3ReadOnlyAccess]\n",
