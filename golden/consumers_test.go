@@ -31,6 +31,8 @@ func checkConsumers(t *testing.T, res *generator.Result) {
 		checkTemplate(t, tpl.path, files[tpl.path])
 	}
 	checkServiceAccounts(t, res.Config.Config, files, tree)
+	checkOwnedServiceAccounts(t, res.Config.Config, tree)
+	checkOutputs(t, files, tree)
 	checkComponents(t, files)
 }
 
@@ -157,7 +159,7 @@ func checkServiceAccounts(t *testing.T, cfg *config.Config, files map[string][]b
 		roleAccount := strings.Split(arn, ":")[4]
 		issuer := strings.TrimPrefix(cluster.OIDCIssuer, "https://")
 		provider := fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", strings.Split(arn, ":")[1], roleAccount, issuer)
-		existing := cluster.OIDCProvider == config.ProviderExisting && accounts[cluster.Account].ID == roleAccount
+		existing := providerListed(cfg, cluster, roleAccount)
 		if !tree.providers[provider] && !existing {
 			t.Errorf("%s: no stack creates provider %s that role %s trusts", p, provider, arn)
 		}

@@ -96,6 +96,13 @@ func checkCluster(c *plan.Cluster, m resmap.ResMap, report func(string, ...any))
 	checkRendered(c, m, report)
 	for _, sa := range c.ServiceAccounts {
 		r := find(m, "ServiceAccount", sa.Namespace, sa.Name)
+		if !sa.Create {
+			// Its owner (a chart, an EKS add-on) creates it: a second manifest would fight it.
+			if r != nil {
+				report("ServiceAccount %s/%s is in the build, but createServiceAccount is false", sa.Namespace, sa.Name)
+			}
+			continue
+		}
 		if r == nil {
 			report("ServiceAccount %s/%s is missing from the build", sa.Namespace, sa.Name)
 			continue
