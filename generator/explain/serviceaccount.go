@@ -54,7 +54,11 @@ func ServiceAccount(w io.Writer, p *plan.Plan, file, cluster, namespace, name st
 		fmt.Fprintf(w, "admitted by statement %d of the trust policy:\n%s", i, indent(statementJSON(r, i), "  "))
 	}
 
-	fmt.Fprintf(w, "\nServiceAccount annotations (overlay %s):\n", path.Join("kubernetes", "clusters", c.Name))
+	if sa.Create {
+		fmt.Fprintf(w, "\nServiceAccount annotations (overlay %s):\n", path.Join("kubernetes", "clusters", c.Name))
+	} else {
+		fmt.Fprintf(w, "\nServiceAccount annotations, for the chart or add-on that creates it (createServiceAccount: false; docs/addons.md):\n")
+	}
 	for _, k := range sortedKeys(sa.Annotations) {
 		fmt.Fprintf(w, "  %s: %s\n", k, sa.Annotations[k])
 	}
