@@ -13,14 +13,8 @@ func Check(src []byte) []Problem {
 		checkTemplate(r, t)
 		checkIntrinsics(r, t)
 		checkReferences(r, t)
-		checkSchema(r, t)
 		checkIAM(r, t)
-	}
-	// goformation reads the template a second, independent way, into its Go types. Its errors
-	// carry no position and usually restate a problem found above, so it speaks only when
-	// nothing else did.
-	if len(r.problems) == 0 {
-		checkGoformation(r, src)
+		checkSchema(r, t)
 	}
 	return r.sorted()
 }

@@ -128,12 +128,14 @@ func TestRejects(t *testing.T) {
 		// The resource schema.
 		{"unknown property", []string{policy, policy + "      Tags:\n        - Key: owner\n          Value: platform\n"},
 			[]string{"Resources.PolicyS3ReadAssets.Properties.Tags", "unknown property Tags", "allowed: Description, Groups, ManagedPolicyName"}},
-		{"missing required property", []string{"      ThumbprintList:\n        - " + validThumbprint + "\n", ""},
-			[]string{"Resources.ProviderProdUse1.Properties", "required property ThumbprintList is missing"}},
+		{"missing required property", []string{managedDocument, ""},
+			[]string{"Resources.PolicyS3ReadAssets.Properties", "required property PolicyDocument is missing"}},
+		{"read-only property", []string{role, role + "      RoleId: AROA0123456789EXAMPLE\n"},
+			[]string{"Resources.RolePocPocSa.Properties.RoleId", "RoleId is read-only"}},
 		{"unknown resource type", []string{"Type: AWS::IAM::Role", "Type: AWS::IAM::Rol"},
 			[]string{"Resources.RolePocPocSa.Type", "unknown resource type AWS::IAM::Rol; did you mean AWS::IAM::Role?"}},
 		{"wrong property type", []string{"MaxSessionDuration: 3600", "MaxSessionDuration: [1]"},
-			[]string{"Resources.RolePocPocSa.Properties.MaxSessionDuration", "got array, want number"}},
+			[]string{"Resources.RolePocPocSa.Properties.MaxSessionDuration", "got array, want integer"}},
 		{"wrong type in a list", []string{"        - sts.amazonaws.com", "        - {audience: sts.amazonaws.com}"},
 			[]string{"Resources.ProviderProdUse1.Properties.ClientIdList[0]", "got object, want string"}},
 		{"unknown resource attribute", []string{"    Type: AWS::IAM::Role\n", "    Type: AWS::IAM::Role\n    UpdatePolicy: {}\n"},
@@ -202,8 +204,12 @@ func TestRejects(t *testing.T) {
 			[]string{"Resources.RolePocPocSa.Properties.Policies[0].PolicyDocument.Version", "Version 2012-10-18 is not a policy language version"}},
 		{"policy without Statement", []string{managedDocument, "      PolicyDocument:\n        Version: \"2012-10-17\"\n"},
 			[]string{"Resources.PolicyS3ReadAssets.Properties.PolicyDocument", "policy document has no Statement"}},
-		{"policy document not a map", []string{managedDocument, "      PolicyDocument: '{}'\n"},
-			[]string{"Resources.PolicyS3ReadAssets.Properties.PolicyDocument", "got string, want object"}},
+		{"policy document not a map", []string{managedDocument, "      PolicyDocument: [{}]\n"},
+			[]string{"Resources.PolicyS3ReadAssets.Properties.PolicyDocument", "got array, want string or object"}},
+		{"policy document a string without Version", []string{managedDocument, "      PolicyDocument: '{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}'\n"},
+			[]string{"Resources.PolicyS3ReadAssets.Properties.PolicyDocument", "policy document has no Version"}},
+		{"policy document a string not JSON", []string{managedDocument, "      PolicyDocument: 'Version: 2012-10-17'\n"},
+			[]string{"Resources.PolicyS3ReadAssets.Properties.PolicyDocument", "policy document is a string that is not JSON"}},
 		{"trust policy with Resource", []string{"            Action: sts:AssumeRoleWithWebIdentity\n", "            Action: sts:AssumeRoleWithWebIdentity\n            Resource: '*'\n"},
 			[]string{"Resources.RolePocPocSa.Properties.AssumeRolePolicyDocument.Statement[0].Resource", "a trust policy cannot name a Resource"}},
 		{"trust policy without Principal", []string{"            Principal:\n              Federated: !GetAtt ProviderProdUse1.Arn\n", ""},
@@ -279,7 +285,7 @@ func TestTooManyResources(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("Resources:\n")
 	for i := range 501 {
-		fmt.Fprintf(&b, "  H%d:\n    Type: AWS::CloudFormation::WaitConditionHandle\n", i)
+		fmt.Fprintf(&b, "  H%d:\n    Type: Custom::Filler\n    Properties: {ServiceToken: t}\n", i)
 	}
 	problems := Check([]byte(b.String()))
 	if len(problems) != 1 || problems[0].Path != "Resources" || !strings.Contains(problems[0].Message, "501 resources; CloudFormation allows at most 500") {

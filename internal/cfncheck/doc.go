@@ -6,8 +6,10 @@
 // CloudFormation does (YAML 1.1 without aliases or merges, short-form intrinsic functions) and
 // reports every reason it would be rejected:
 //
-//   - the resource schema that goformation ships (unknown resource types, unknown properties,
-//     missing required properties, wrong property types), validated one resource at a time;
+//   - CloudFormation's own registry schema of each resource type (unknown properties, missing
+//     required properties, wrong property types, read-only properties), embedded in
+//     testdata/registry and validated one resource at a time; the template's sections against
+//     testdata/template.schema.json;
 //   - template rules and quotas of CloudFormation (size, resource count, logical IDs, intrinsic
 //     functions and what they reference);
 //   - the property rules of the IAM types irsagen emits (AWS::IAM::Role, AWS::IAM::OIDCProvider,

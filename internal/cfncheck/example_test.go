@@ -13,6 +13,7 @@ func ExampleCheck() {
     Properties:
       Url: https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF
       ClientIdList: [sts.amazonaws.com]
+      Tags: [{Key: owner}]
   PolicyS3Read:
     Type: AWS::IAM::ManagedPolicy
     Properties:
@@ -25,6 +26,6 @@ func ExampleCheck() {
 		fmt.Println(p)
 	}
 	// Output:
-	// 4:5: Resources.ProviderProdUse1.Properties: required property ThumbprintList is missing
-	// 13:7: Resources.PolicyS3Read.Properties.Tags: unknown property Tags; allowed: Description, Groups, ManagedPolicyName, Path, PolicyDocument, Roles, Users
+	// 7:14: Resources.ProviderProdUse1.Properties.Tags[0]: required property Value is missing
+	// 14:7: Resources.PolicyS3Read.Properties.Tags: unknown property Tags; allowed: Description, Groups, ManagedPolicyName, Path, PolicyDocument, Roles, Users
 }

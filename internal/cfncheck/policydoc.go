@@ -33,9 +33,24 @@ var (
 		`Bool|BinaryEquals|(Not)?IpAddress|Arn(Not)?Equals|Arn(Not)?Like)(IfExists)?$|^Null$`)
 )
 
-// checkPolicyDocument checks a policy document written as a map. A call of an intrinsic
-// function is resolved at deploy time, and a value of another type is the schema's to report.
+// checkPolicyDocument checks a policy document written as a map, or as a string holding its
+// JSON, which CloudFormation also takes. A call of an intrinsic function is resolved at deploy
+// time, and a value of another type is the schema's to report.
 func checkPolicyDocument(r *report, p path, v any, kind policyKind) {
+	if text, ok := v.(string); ok {
+		dec := json.NewDecoder(strings.NewReader(text))
+		dec.UseNumber()
+		var parsed any
+		if err := dec.Decode(&parsed); err != nil {
+			r.add(p, "policy document is a string that is not JSON (%v); write the document as a map", err)
+			return
+		}
+		if _, isMap := parsed.(map[string]any); !isMap {
+			r.add(p, "policy document is a string holding JSON %T, not a JSON object", parsed)
+			return
+		}
+		v = parsed
+	}
 	doc, ok := v.(map[string]any)
 	if _, _, call := intrinsic(v); !ok || call {
 		return

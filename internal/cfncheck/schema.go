@@ -1,28 +1,30 @@
 package cfncheck
 
 import (
+	"bytes"
+	"embed"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/awslabs/goformation/v7/schema"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// schemaSet is goformation's CloudFormation schema, parsed once per process.
+// The resource schemas are CloudFormation's own: the provider schemas its registry publishes
+// for each type (DescribeType), copied unchanged into testdata/registry. The template's
+// sections have no registry schema; testdata/template.schema.json states them. The README in
+// testdata/registry names the source, version and date of each file and how to refresh them.
 //
-// Resource types are compiled one at a time, on first use. Compiling the whole 7.6 MB
-// document takes about 11 s, because the compiler finds each of its ~100,000 subschemas by a
-// linear search of those already queued; one type with the definitions it references
-// compiles in well under a millisecond, and a test binary needs only a handful of types.
-type schemaSet struct {
-	definitions map[string]any
-	template    *compiledSchema // every section but Resources, whose entries are per type
+//go:embed testdata/registry/*.json testdata/template.schema.json
+var schemaFiles embed.FS
 
-	mu        sync.Mutex
-	resources map[string]*compiledSchema
+// schemaSet is every schema compiled, once per process.
+type schemaSet struct {
+	template  *compiledSchema
+	custom    *compiledSchema            // Properties of Custom::NAME and AWS::CloudFormation::CustomResource
+	resources map[string]*registrySchema // by type name, e.g. AWS::IAM::Role
 }
 
 // compiledSchema keeps the document it was compiled from, to name the properties a schema
@@ -32,110 +34,84 @@ type compiledSchema struct {
 	doc    map[string]any
 }
 
-var (
-	loadOnce sync.Once
-	loaded   *schemaSet
-	loadErr  error
-)
-
-func loadSchemas() (*schemaSet, error) {
-	loadOnce.Do(func() { loaded, loadErr = parseSchemas(schema.CloudformationSchema) })
-	return loaded, loadErr
+// registrySchema is a resource type's provider schema, which validates the resource's
+// Properties. readOnly lists the properties CloudFormation reports but a template cannot set.
+type registrySchema struct {
+	*compiledSchema
+	readOnly []string
 }
 
-func parseSchemas(src string) (*schemaSet, error) {
-	v, err := jsonschema.UnmarshalJSON(strings.NewReader(src))
+var loadSchemas = sync.OnceValues(func() (*schemaSet, error) { return parseSchemas(schemaFiles) })
+
+func parseSchemas(files embed.FS) (*schemaSet, error) {
+	set := &schemaSet{resources: map[string]*registrySchema{}}
+	doc, err := readSchema(files, "testdata/template.schema.json")
 	if err != nil {
 		return nil, err
 	}
-	root, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("schema is not an object")
+	if set.template, err = compileSchema("template.schema.json", doc, ""); err != nil {
+		return nil, err
 	}
-	defs, ok := root["definitions"].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("schema has no definitions")
-	}
-	set := &schemaSet{definitions: defs, resources: map[string]*compiledSchema{}}
-	set.template, err = compileSchema("template", templateDocument(root), "")
-	return set, err
-}
-
-// isResourceType tells resource types (AWS::IAM::Role) from the property types
-// (AWS::IAM::Role.Policy) and shared definitions (Tag, Parameter) beside them.
-func isResourceType(name string) bool {
-	return strings.Contains(name, "::") && !strings.Contains(name, ".")
-}
-
-// resource returns the compiled schema of a resource type; known is false when the schema
-// has no such type.
-func (s *schemaSet) resource(typ string) (c *compiledSchema, known bool, err error) {
-	name := typ
-	if strings.HasPrefix(typ, "Custom::") {
-		name = "CustomResource"
-	} else if !isResourceType(typ) {
-		return nil, false, nil
-	}
-	if _, ok := s.definitions[name]; !ok {
-		return nil, false, nil
+	if set.custom, err = compileSchema("template.schema.json", doc, "#/definitions/CustomResourceProperties"); err != nil {
+		return nil, err
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c, ok := s.resources[name]; ok {
-		return c, true, nil
-	}
-	doc := map[string]any{"definitions": s.closure(name)}
-	c, err = compileSchema(strings.ReplaceAll(name, "::", "-"), doc, "#/definitions/"+name)
+	names, err := files.ReadDir("testdata/registry")
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
-	s.resources[name] = c
-	return c, true, nil
-}
-
-// closure returns the definition of a type with every definition it references.
-func (s *schemaSet) closure(name string) map[string]any {
-	out := map[string]any{}
-	queue := []string{name}
-	for len(queue) > 0 {
-		n := queue[0]
-		queue = queue[1:]
-		if _, done := out[n]; done {
+	for _, e := range names {
+		if !strings.HasSuffix(e.Name(), ".json") {
 			continue
 		}
-		def, _ := s.definitions[n].(map[string]any)
-		if n == name {
-			def = fixResourceDefinition(def)
+		file := "testdata/registry/" + e.Name()
+		doc, err := readSchema(files, file)
+		if err != nil {
+			return nil, err
 		}
-		out[n] = def
-		queue = append(queue, definitionRefs(def)...)
+		typ, _ := doc["typeName"].(string)
+		if want := strings.ToLower(strings.ReplaceAll(typ, "::", "-")) + ".json"; want != e.Name() {
+			return nil, fmt.Errorf("%s: typeName %q belongs in %s", file, typ, want)
+		}
+		// "$schema" names the registry's provider meta-schema, a draft-07 extension that only
+		// adds keywords about handlers and tagging; the validator reads the draft-07 part.
+		delete(doc, "$schema")
+		c, err := compileSchema(e.Name(), doc, "")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		rs := &registrySchema{compiledSchema: c}
+		readOnly, _ := doc["readOnlyProperties"].([]any)
+		for _, p := range readOnly {
+			if s, ok := p.(string); ok {
+				rs.readOnly = append(rs.readOnly, strings.TrimPrefix(s, "/properties/"))
+			}
+		}
+		set.resources[typ] = rs
 	}
-	return out
+	return set, nil
 }
 
-func definitionRefs(v any) []string {
-	var refs []string
-	switch x := v.(type) {
-	case map[string]any:
-		if ref, ok := x["$ref"].(string); ok {
-			refs = append(refs, strings.TrimPrefix(ref, "#/definitions/"))
-		}
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			refs = append(refs, definitionRefs(x[k])...)
-		}
-	case []any:
-		for _, item := range x {
-			refs = append(refs, definitionRefs(item)...)
-		}
+func readSchema(files embed.FS, name string) (map[string]any, error) {
+	data, err := files.ReadFile(name)
+	if err != nil {
+		return nil, err
 	}
-	return refs
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	doc, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: schema is not an object", name)
+	}
+	return doc, nil
 }
 
 func compileSchema(name string, doc map[string]any, fragment string) (*compiledSchema, error) {
-	url := "https://cfncheck.invalid/" + name + ".json"
+	url := "https://cfncheck.invalid/" + name
 	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft4)
+	c.DefaultDraft(jsonschema.Draft7)
 	if err := c.AddResource(url, doc); err != nil {
 		return nil, err
 	}
@@ -146,14 +122,12 @@ func compileSchema(name string, doc map[string]any, fragment string) (*compiledS
 	return &compiledSchema{schema: sch, doc: doc}, nil
 }
 
-// resourceTypes lists the resource types the schema knows, for suggestions.
+// isCustom tells the custom resource types, whose properties are the handler's to define.
+func isCustom(typ string) bool {
+	return strings.HasPrefix(typ, "Custom::") || typ == "AWS::CloudFormation::CustomResource"
+}
+
+// resourceTypes lists the types that have a registry schema here, for suggestions.
 func (s *schemaSet) resourceTypes() []string {
-	var types []string
-	for name := range s.definitions {
-		if isResourceType(name) {
-			types = append(types, name)
-		}
-	}
-	slices.Sort(types)
-	return types
+	return slices.Sorted(maps.Keys(s.resources))
 }

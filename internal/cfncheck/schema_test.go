@@ -1,29 +1,63 @@
 package cfncheck
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/awslabs/goformation/v7/schema"
 )
 
-var irsagenTypes = []string{"AWS::IAM::Role", "AWS::IAM::OIDCProvider", "AWS::IAM::ManagedPolicy"}
+// irsagenTypes are the resource types irsagen writes or is about to write; each must have its
+// registry schema in testdata/registry.
+var irsagenTypes = []string{"AWS::EKS::PodIdentityAssociation", "AWS::IAM::ManagedPolicy", "AWS::IAM::OIDCProvider", "AWS::IAM::Role"}
 
-// TestEveryResourceTypeCompiles guards the schema fixes: each type must still compile, not
-// only the three irsagen emits.
-func TestEveryResourceTypeCompiles(t *testing.T) {
-	if testing.Short() {
-		t.Skip("compiles every type in the schema")
-	}
-	t.Parallel()
-	set, err := parseSchemas(schema.CloudformationSchema)
+// TestRegistrySchemas checks the embedded registry schemas: each compiles, each type irsagen
+// writes has one, and each closes its properties (additionalProperties: false), without
+// which an unknown property would pass unseen.
+func TestRegistrySchemas(t *testing.T) {
+	set, err := loadSchemas()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, typ := range set.resourceTypes() {
-		if _, known, err := set.resource(typ); !known || err != nil {
-			t.Errorf("%s: known=%v err=%v", typ, known, err)
+	if got := set.resourceTypes(); !slices.Equal(got, irsagenTypes) {
+		t.Errorf("registry schemas for %v, want %v", got, irsagenTypes)
+	}
+	for typ, rs := range set.resources {
+		if rs.doc["additionalProperties"] != false {
+			t.Errorf("%s: additionalProperties is %v, want false", typ, rs.doc["additionalProperties"])
+		}
+		if len(rs.readOnly) == 0 {
+			t.Errorf("%s: no readOnlyProperties; every type irsagen writes has an ARN or ID that CloudFormation sets", typ)
+		}
+	}
+}
+
+// TestRegistrySchemaDecidesProperties shows that the properties allowed and required come
+// from the registry schema, not from hand-written rules: a property only the registry knows
+// passes, one that only goformation's older schema had as required (ThumbprintList, optional
+// since IAM stopped needing thumbprints for well-known providers) may be left out.
+func TestRegistrySchemaDecidesProperties(t *testing.T) {
+	src := edit(t, valid(t), "      ThumbprintList:\n        - "+validThumbprint+"\n", "")
+	for _, p := range Check([]byte(src)) {
+		t.Errorf("unexpected problem: %v", p)
+	}
+}
+
+func TestPodIdentityAssociation(t *testing.T) {
+	const association = "  AssocPocPocSa:\n    Type: AWS::EKS::PodIdentityAssociation\n    Properties:\n      ClusterName: prod-use1\n      Namespace: poc\n      ServiceAccount: poc-sa\n      RoleArn: !GetAtt RolePocPocSa.Arn\n"
+	src := edit(t, valid(t), "Outputs:\n", association+"Outputs:\n")
+	for _, p := range Check([]byte(src)) {
+		t.Errorf("unexpected problem: %v", p)
+	}
+	for _, c := range []struct{ old, new, want string }{
+		{"      Namespace: poc\n", "", "Resources.AssocPocPocSa.Properties: required property Namespace is missing"},
+		{"      ClusterName: prod-use1\n", "      ClusterName: \"\"\n", "Resources.AssocPocPocSa.Properties.ClusterName: "},
+		{"      ServiceAccount: poc-sa\n", "      ServiceAccount: poc-sa\n      ServiceAccountName: poc-sa\n", "unknown property ServiceAccountName"},
+		{"      RoleArn: !GetAtt RolePocPocSa.Arn\n", "      RoleArn: !GetAtt RolePocPocSa.Arn\n      AssociationArn: arn:aws:eks:us-east-1:111122223333:podidentityassociation/prod-use1/a-1\n", "AssociationArn is read-only"},
+	} {
+		problems := Check([]byte(edit(t, src, c.old, c.new)))
+		if len(problems) != 1 || !strings.Contains(problems[0].Error(), c.want) {
+			t.Errorf("%q -> %q: want one problem containing %q, got %v", c.old, c.new, c.want, problems)
 		}
 	}
 }
@@ -33,18 +67,22 @@ func TestCustomResourceTypes(t *testing.T) {
 	for _, p := range Check([]byte(src)) {
 		t.Errorf("unexpected problem: %v", p)
 	}
-}
-
-func TestGoformationReadsTheTemplate(t *testing.T) {
-	r := newReport()
-	checkGoformation(r, []byte("Resources:\n  X:\n    Type: AWS::IAM::Rol\n    Properties: {}\n"))
-	if len(r.problems) != 1 || !strings.HasPrefix(r.problems[0].Message, "goformation cannot read the template: ") {
-		t.Fatalf("want one goformation problem, got %v", r.problems)
+	problems := Check([]byte(strings.Replace(src, "ServiceToken", "Token", 1)))
+	if len(problems) != 1 || !strings.Contains(problems[0].Error(), "required property ServiceToken is missing") {
+		t.Errorf("want ServiceToken missing, got %v", problems)
 	}
 }
 
-// TestConcurrentChecks runs checks side by side, as parallel tests do, while the schema of
-// each type is compiled on first use.
+func TestTypeWithoutSchema(t *testing.T) {
+	src := "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n"
+	problems := Check([]byte(src))
+	if len(problems) != 1 || !strings.Contains(problems[0].Error(), "Resources.Bucket.Type: unknown resource type AWS::S3::Bucket: cfncheck has registry schemas for AWS::EKS::PodIdentityAssociation, ") {
+		t.Errorf("want one problem naming the known types, got %v", problems)
+	}
+}
+
+// TestConcurrentChecks runs checks side by side, as parallel tests do, while the schemas are
+// loaded on first use.
 func TestConcurrentChecks(t *testing.T) {
 	src := []byte(valid(t))
 	var wg sync.WaitGroup
@@ -58,23 +96,17 @@ func TestConcurrentChecks(t *testing.T) {
 	wg.Wait()
 }
 
-// BenchmarkSchemaLoad measures what the first Check in a process pays: parsing goformation's
-// schema and compiling the types irsagen emits.
+// BenchmarkSchemaLoad measures what the first Check in a process pays: parsing and compiling
+// the embedded schemas.
 func BenchmarkSchemaLoad(b *testing.B) {
 	for b.Loop() {
-		set, err := parseSchemas(schema.CloudformationSchema)
-		if err != nil {
+		if _, err := parseSchemas(schemaFiles); err != nil {
 			b.Fatal(err)
-		}
-		for _, typ := range irsagenTypes {
-			if _, _, err := set.resource(typ); err != nil {
-				b.Fatal(err)
-			}
 		}
 	}
 }
 
-// BenchmarkCheck measures one check of a generated template once the schema is loaded.
+// BenchmarkCheck measures one check of a generated template once the schemas are loaded.
 func BenchmarkCheck(b *testing.B) {
 	src := []byte(valid(b))
 	Check(src)

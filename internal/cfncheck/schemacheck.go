@@ -15,13 +15,13 @@ import (
 	"golang.org/x/text/message"
 )
 
-// checkSchema validates the template's sections, then each resource against the schema of its
-// type. Validating resource by resource, rather than the template against the schema's
-// Resources (an anyOf over every type), keeps each problem to one line about one resource.
+// checkSchema validates the template's sections against the template schema, then the
+// Properties of each resource against the registry schema of its type. Validating resource by
+// resource keeps each problem to one line about one resource.
 func checkSchema(r *report, t *template) {
 	set, err := loadSchemas()
 	if err != nil {
-		r.add(nil, "cannot load the CloudFormation schema: %v", err)
+		r.add(nil, "cannot load the CloudFormation schemas: %v", err)
 		return
 	}
 	validateAgainst(r, nil, t.root, set.template, false)
@@ -30,33 +30,68 @@ func checkSchema(r *report, t *template) {
 		if res.body == nil || res.typ == "" {
 			continue // checkTemplate reports these
 		}
-		c, known, err := set.resource(res.typ)
-		switch {
-		case err != nil:
-			r.add(res.path.key("Type"), "cannot compile the schema of %s: %v", res.typ, err)
-		case !known:
-			r.add(res.path.key("Type"), "unknown resource type %s%s", res.typ, suggest(res.typ, set.resourceTypes()))
-		default:
-			validateAgainst(r, res.path, res.body, c, true)
+		props := res.props
+		if props == nil {
+			if res.body["Properties"] != nil {
+				continue // not a map: the template schema reports it
+			}
+			props = map[string]any{} // so that required properties are reported missing
 		}
+		if isCustom(res.typ) {
+			validateAgainst(r, res.propsPath(), props, set.custom, true)
+			continue
+		}
+		rs := set.resources[res.typ]
+		if rs == nil {
+			r.add(res.path.key("Type"), "%s", unknownType(res.typ, set.resourceTypes()))
+			continue
+		}
+		for _, name := range rs.readOnly {
+			if _, ok := props[name]; ok {
+				r.add(res.propsPath().key(name), "%s is read-only: CloudFormation sets it after creating the resource (read it with Fn::GetAtt); remove it from Properties", name)
+			}
+		}
+		validateAgainst(r, res.propsPath(), props, rs.compiledSchema, true)
 	}
+}
+
+// unknownType says that a type has no registry schema here: a misspelling of one that does,
+// or a type irsagen does not write, whose schema belongs in testdata/registry before a
+// template may use it.
+func unknownType(typ string, known []string) string {
+	if s := suggest(typ, known); s != "" {
+		return "unknown resource type " + typ + s
+	}
+	return fmt.Sprintf("unknown resource type %s: cfncheck has registry schemas for %s only; add the type's schema to internal/cfncheck/testdata/registry (see the README there)", typ, strings.Join(known, ", "))
 }
 
 var printer = message.NewPrinter(language.English)
 
-// validateAgainst reports the schema's objections to instance, found at base. In a resource,
-// values that are intrinsic function calls, and everything inside them, are exempt: the
-// schema types the resolved value, which only CloudFormation knows.
-func validateAgainst(r *report, base path, instance any, c *compiledSchema, resource bool) {
+// validateAgainst reports the schema's objections to instance, found at base. In a resource's
+// Properties (calls true), values that are intrinsic function calls, and everything inside
+// them, are exempt: the schema types the resolved value, which only CloudFormation knows.
+func validateAgainst(r *report, base path, instance any, c *compiledSchema, calls bool) {
 	err := c.schema.Validate(instance)
 	var verr *jsonschema.ValidationError
 	if !errors.As(err, &verr) {
 		return
 	}
+	// A value gets one problem: the first the schema names, unless a rule of the checks before
+	// this one already said what is wrong with it in its own words.
+	reported := map[string]bool{}
+	for _, pr := range r.problems {
+		reported[pr.Path] = true
+	}
 	for _, leaf := range leaves(verr) {
-		p, resolvedLater := locate(base, instance, leaf.InstanceLocation, resource)
+		p, resolvedLater := locate(base, instance, leaf.InstanceLocation, calls)
 		if resolvedLater {
 			continue
+		}
+		if _, missing := leaf.ErrorKind.(*kind.Required); !missing {
+			if reported[p.String()] {
+				continue
+			}
+			reported[p.String()] = true
 		}
 		switch k := leaf.ErrorKind.(type) {
 		case *kind.Required:
@@ -110,16 +145,12 @@ func describe(e *jsonschema.ValidationError) string {
 }
 
 // locate turns the validator's instance location into a path from base. resolvedLater is
-// true when the location is, or is inside, an intrinsic function call in a resource's
-// Properties.
-func locate(base path, instance any, tokens []string, resource bool) (p path, resolvedLater bool) {
+// true when calls is set and the location is, or is inside, an intrinsic function call.
+func locate(base path, instance any, tokens []string, calls bool) (p path, resolvedLater bool) {
 	p, v := base, instance
-	inProperties := false
-	for i, tok := range tokens {
-		if inProperties {
-			if _, _, call := intrinsic(v); call {
-				return p, true
-			}
+	for _, tok := range tokens {
+		if _, _, call := intrinsic(v); call && calls {
+			return p, true
 		}
 		switch x := v.(type) {
 		case map[string]any:
@@ -131,11 +162,8 @@ func locate(base path, instance any, tokens []string, resource bool) (p path, re
 				v = x[n]
 			}
 		}
-		if i == 0 && resource && tok == "Properties" {
-			inProperties = true
-		}
 	}
-	if _, _, call := intrinsic(v); call && inProperties {
+	if _, _, call := intrinsic(v); call && calls {
 		return p, true
 	}
 	return p, false
@@ -150,16 +178,26 @@ func allowedProperties(doc map[string]any, schemaURL string) []string {
 		return nil
 	}
 	var v any = doc
-	for _, tok := range strings.Split(strings.TrimPrefix(fragment, "/"), "/") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
+	if fragment != "" {
+		for _, tok := range strings.Split(strings.TrimPrefix(fragment, "/"), "/") {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil
+			}
+			v = m[strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)]
 		}
-		v = m[strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)]
 	}
 	m, _ := v.(map[string]any)
 	props, _ := m["properties"].(map[string]any)
-	return slices.Sorted(maps.Keys(props))
+	allowed := slices.Sorted(maps.Keys(props))
+	if fragment == "" {
+		// A registry schema's own properties: those CloudFormation sets are not for a template.
+		readOnly, _ := doc["readOnlyProperties"].([]any)
+		allowed = slices.DeleteFunc(allowed, func(name string) bool {
+			return slices.Contains(readOnly, any("/properties/"+name))
+		})
+	}
+	return allowed
 }
 
 // suggest returns "; did you mean X?" for the known name closest to a misspelt one.
