@@ -164,8 +164,8 @@ func randomValue(rng *rand.Rand, depth int) *yaml.Node {
 
 // TestYAML11Number holds the hand-written check to the regular expression it replaces.
 func TestYAML11Number(t *testing.T) {
-	re := regexp.MustCompile(`^[-+]?\.?[0-9]`)
-	chars := []string{"", "-", "+", ".", "0", "9", "a", " ", "-.", "+.", "..", "--", "-+"}
+	re := regexp.MustCompile(`^[-+]?[._]*[0-9]`)
+	chars := []string{"", "-", "+", ".", "_", "0", "9", "a", " ", "-.", "+.", "-_", "..", "--", "-+"}
 	for _, a := range chars {
 		for _, b := range chars {
 			for _, c := range chars {

@@ -131,13 +131,14 @@ func yaml11Word(s string) bool {
 }
 
 // yaml11Number reports what YAML 1.1 may read as a number or a date: anything that starts with
-// a digit, or with a sign or a dot before a digit (octal 012, sexagesimal 1:20, 1_000, .5). It
-// is the regular expression ^[-+]?\.?[0-9], written out because it runs for every scalar.
+// a digit, or with a sign, dots or underscores before a digit (octal 012, sexagesimal 1:20,
+// 1_000, .5, and -_0, which YAML 1.1 readers take for -0 after dropping the underscores). It is
+// the regular expression ^[-+]?[._]*[0-9], written out because it runs for every scalar.
 func yaml11Number(s string) bool {
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		s = s[1:]
 	}
-	if s != "" && s[0] == '.' {
+	for s != "" && (s[0] == '.' || s[0] == '_') {
 		s = s[1:]
 	}
 	return s != "" && '0' <= s[0] && s[0] <= '9'
