@@ -7,9 +7,10 @@ import (
 )
 
 // The methods below describe a document top-down: a mapping is opened, then each key is followed
-// by its value, and the mapping is closed. Written, they do what emitMapping and emitSequence do
-// for the tree of the same calls, and refuse (b.ok = false) where those refuse; scalars go through
-// appendScalar and appendLiteral, as in emitBlock. TestWriteMatchesEmitBlock holds the two to the
+// by its value, and the mapping is closed. Written, they produce the block-style YAML that
+// yaml.v3's Encoder with SetIndent(2) writes for the tree of the same calls, and refuse
+// (b.ok = false) the shapes outside that subset: an empty collection, a sequence in a sequence,
+// a scalar appendScalar or appendLiteral refuses. TestWriteMatchesYAMLv3 holds the two to the
 // same bytes. Described (b.tree), they build that tree for encode.
 
 // frame is a collection being written.
@@ -35,7 +36,7 @@ func (b *builder) openMap() {
 	b.frames = append(b.frames, frame{indent: f.indent + 2, inline: f.seq})
 }
 
-// openSeq starts a sequence as a key's value; emitBlock writes no other.
+// openSeq starts a sequence as a key's value; the writer writes no other.
 func (b *builder) openSeq() {
 	if b.tree {
 		b.push(&yaml.Node{Kind: yaml.SequenceNode})
@@ -51,7 +52,7 @@ func (b *builder) openSeq() {
 	b.frames = append(b.frames, frame{seq: true, indent: indent})
 }
 
-// close ends the innermost open collection. emitBlock writes no empty one.
+// close ends the innermost open collection. The writer writes no empty one.
 func (b *builder) close() {
 	if b.tree {
 		b.open = b.open[:len(b.open)-1]

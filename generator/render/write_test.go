@@ -15,60 +15,40 @@ import (
 	"github.com/irsagen/irsagen/internal/synth"
 )
 
-// TestEmitBlockMatchesYAMLv3 builds random trees of the shapes the builders make, with scalars
-// drawn from every printable ASCII character and the strings YAML treats specially, and checks
-// that whenever emitBlock accepts a tree it writes exactly what yaml.v3 writes.
-func TestEmitBlockMatchesYAMLv3(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 5))
-	accepted := 0
-	const trees = 20000
-	for i := range trees {
-		root := randomMapping(rng, 0)
-		want := encodeV3(root)
-		got, ok := emitBlock(nil, root)
-		if !ok {
-			continue
-		}
-		accepted++
-		if !bytes.Equal(got, want) {
-			t.Fatalf("tree %d: emitBlock wrote\n%s\nyaml.v3 wrote\n%s", i, got, want)
-		}
-	}
-	// The test means little if the fast path refuses most trees.
-	if accepted < trees/4 {
-		t.Errorf("emitBlock accepted only %d of %d trees", accepted, trees)
-	}
-}
-
-// TestEmitBlockScalars checks single scalars that sit on the boundaries of yaml.v3's rules.
-func TestEmitBlockScalars(t *testing.T) {
+// TestWriteScalars writes single scalars that sit on the boundaries of yaml.v3's rules, as
+// values and as keys, and checks that whenever the builder writes
+// one it writes exactly what yaml.v3 writes.
+func TestWriteScalars(t *testing.T) {
 	values := []string{
 		"a", "-a", "- a", "-", "?a", "? a", ":a", ": a", "a:", "a: b", "a:b", "a #b", "a#b", "#a",
 		"*", "arn:aws:s3:::bucket/*", "*.example.com", "&a", "!a", "|a", ">a", "'a", "a'b", "\"a",
 		"%a", "@a", "`a", ",a", "a,b", "[a", "a[b]", "{a", "a{b}", "---", "--- a", "...", "..a",
 		" a", "a ", "a  b", "a\tb", "a\\b", "a\"b", "true", "True", "no", "on", "~", "null", "<<",
-		"=", "1", "0x1F", ".5", "-.inf", "+1", "-a1", "+a", ".a", "2012-10-17", "1:20",
+		"=", "1", "0x1F", ".5", "-.inf", "+1", "-a1", "+a", ".a", "2012-10-17", "1:20", "-_0", "+_1", "._5", "-._5", "-_a",
 		"s3:GetObject", "system:serviceaccount:team:api", "/irsa/", "a/b", "é", "",
 		strings.Repeat("k", 128), strings.Repeat("k", 129),
 	}
+	var b builder
+	written := 0
 	for _, v := range values {
-		for _, style := range []yaml.Style{0, yaml.DoubleQuotedStyle} {
-			for _, asKey := range []bool{false, true} {
-				n := str(v)
-				if style != 0 {
-					n.Style = style
-				}
-				root := mapping("key", n)
-				if asKey {
-					root = mapping(v, str("value"))
-					root.Content[0].Style = n.Style
-				}
-				want := encodeV3(root)
-				if got, ok := emitBlock(nil, root); ok && !bytes.Equal(got, want) {
-					t.Errorf("%q (style %d, key %t): emitBlock wrote %q, yaml.v3 %q", v, style, asKey, got, want)
-				}
+		for _, asKey := range []bool{false, true} {
+			root := mapping("key", str(v))
+			if asKey {
+				root = mapping(v, str("value"))
+			}
+			want := Header + string(encodeV3(root))
+			got, ok := b.write(Header, func(b *builder) { replay(b, root) })
+			if !ok {
+				continue
+			}
+			written++
+			if string(got) != want {
+				t.Errorf("%q (key %t): the builder wrote %q, yaml.v3 %q", v, asKey, got, want)
 			}
 		}
+	}
+	if written < len(values) {
+		t.Errorf("the builder wrote only %d of %d documents", written, 2*len(values))
 	}
 }
 
@@ -80,11 +60,11 @@ func TestRenderEncodersAgree(t *testing.T) {
 	defer func() { forceYAMLv3 = false }()
 	slow := Render(p)
 	if len(fast) != len(slow) {
-		t.Fatalf("%d files with emitBlock, %d with yaml.v3", len(fast), len(slow))
+		t.Fatalf("%d files written, %d with yaml.v3", len(fast), len(slow))
 	}
 	for i := range fast {
 		if fast[i].Path != slow[i].Path || !bytes.Equal(fast[i].Data, slow[i].Data) {
-			t.Fatalf("%s differs:\nemitBlock:\n%s\nyaml.v3:\n%s", fast[i].Path, fast[i].Data, slow[i].Data)
+			t.Fatalf("%s differs:\nwritten:\n%s\nyaml.v3:\n%s", fast[i].Path, fast[i].Data, slow[i].Data)
 		}
 	}
 }
@@ -261,38 +241,36 @@ func replay(b *builder, n *yaml.Node) {
 	}
 }
 
-// TestWriteMatchesEmitBlock describes random trees with the builder's methods, and checks that
-// the builder writes a document exactly when emitBlock writes the tree, and the same bytes, and
-// that it describes the same tree for encode.
-func TestWriteMatchesEmitBlock(t *testing.T) {
+// TestWriteMatchesYAMLv3 builds random trees of the shapes the builders make, with scalars
+// drawn from every printable ASCII character and the strings YAML treats specially, describes
+// each with the builder's methods, and checks that whenever the builder writes the document it
+// writes exactly what yaml.v3 writes for the tree, and that it describes the same tree for
+// encode.
+func TestWriteMatchesYAMLv3(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	var b builder // reused, as Render reuses it
 	accepted := 0
 	const trees = 20000
 	for i := range trees {
 		root := randomMapping(rng, 0)
-		want, wantOK := emitBlock([]byte(Header), root)
-		got, ok := b.write(Header, func(b *builder) { replay(b, root) })
-		if ok != wantOK {
-			t.Fatalf("tree %d: written %t, emitBlock %t:\n%s", i, ok, wantOK, encodeV3(root))
-		}
-		if ok {
+		if got, ok := b.write(Header, func(b *builder) { replay(b, root) }); ok {
 			accepted++
-			if !bytes.Equal(got, want) {
-				t.Fatalf("tree %d: the builder wrote\n%s\nemitBlock wrote\n%s", i, got, want)
+			if want := Header + string(encodeV3(root)); string(got) != want {
+				t.Fatalf("tree %d: the builder wrote\n%s\nyaml.v3 wrote\n%s", i, got, want)
 			}
 		}
 		if tree := b.describe(func(b *builder) { replay(b, root) }); !sameTree(tree, root) {
 			t.Fatalf("tree %d: described\n%s\nwant\n%s", i, encodeV3(tree), encodeV3(root))
 		}
 	}
+	// The test means little if the writer refuses most trees.
 	if accepted < trees/4 {
 		t.Errorf("the builder wrote only %d of %d trees", accepted, trees)
 	}
 }
 
-// TestWriteRefuses checks shapes the random trees above never have: the builder refuses them, as
-// emitBlock does.
+// TestWriteRefuses checks shapes the random trees above never have: the builder refuses them,
+// and Render's fallback encodes them with yaml.v3.
 func TestWriteRefuses(t *testing.T) {
 	var b builder
 	for _, root := range []*yaml.Node{
@@ -304,11 +282,12 @@ func TestWriteRefuses(t *testing.T) {
 		mapping("k", seq()),
 		mapping(),
 	} {
-		if _, ok := emitBlock(nil, root); ok {
-			t.Fatalf("emitBlock writes\n%s", encodeV3(root))
-		}
 		if out, ok := b.write("", func(b *builder) { replay(b, root) }); ok {
 			t.Errorf("the builder wrote\n%s\nfor\n%s", out, encodeV3(root))
+		}
+		want := string(encodeV3(root))
+		if got := string(b.renderBuf("", func(b *builder) { replay(b, root) })); got != want {
+			t.Errorf("rendered\n%s\nwant\n%s", got, want)
 		}
 	}
 }
