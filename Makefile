@@ -40,4 +40,3 @@ check: examples ## regenerate examples/ and fail if git sees a change
 fuzz: ## a short bounded run of every fuzz target (FUZZTIME=5m make fuzz for a longer one)
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./generator/config
 	$(GO) test -run '^$$' -fuzz '^FuzzParseSplit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./generator/config
-	$(GO) test -run '^$$' -fuzz '^FuzzSize$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./generator/rules

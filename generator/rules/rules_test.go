@@ -203,14 +203,6 @@ func TestPolicyNamesDifferingInCase(t *testing.T) {
 	wantOne(t, got, "differ only in case")
 }
 
-func TestSizeIgnoresWhitespace(t *testing.T) {
-	a := rules.Size(map[string]any{"Action": "s3:Get Object"})
-	b := rules.Size(map[string]any{"Action": "s3:GetObject"})
-	if a != b || b != len(`{"Action":"s3:GetObject"}`) {
-		t.Errorf("Size = %d and %d, want both %d", a, b, len(`{"Action":"s3:GetObject"}`))
-	}
-}
-
 func TestLogicalIDsAreDistinct(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("serviceAccounts:\n")
