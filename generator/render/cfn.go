@@ -102,7 +102,7 @@ func (b *builder) role(r *plan.Role) {
 	b.pair("Path", r.Path)
 	b.pair("Description", r.Description)
 	b.key("AssumeRolePolicyDocument")
-	b.trustPolicy(r)
+	b.document(TrustPolicy(r))
 	if r.MaxSessionDuration != 0 {
 		b.key("MaxSessionDuration")
 		b.integer(r.MaxSessionDuration)
@@ -140,53 +140,10 @@ func (b *builder) role(r *plan.Role) {
 	b.close()
 }
 
-// trustPolicy is document(TrustPolicy(r)) without the maps: it runs for every role, and the maps
-// and their sorted keys were most of a role's cost. The keys are in the order document sorts them
-// to (policyOrder, then byte order: ":aud" before ":sub" of the same issuer);
-// TestTrustPolicyMatchesDocument holds the two to the same tree and bytes.
-func (b *builder) trustPolicy(r *plan.Role) {
-	b.openMap()
-	b.pair("Version", "2012-10-17")
-	b.key("Statement")
-	b.openSeq()
-	for _, t := range r.Trust {
-		keys := b.conditionKeys(t.Cluster)
-		b.openMap()
-		b.pair("Effect", "Allow")
-		b.key("Principal")
-		b.openMap()
-		b.pair("Federated", t.Provider.ARN)
-		b.close()
-		b.pair("Action", "sts:AssumeRoleWithWebIdentity")
-		b.key("Condition")
-		b.openMap()
-		b.key("StringEquals")
-		b.openMap()
-		b.pair(keys[0], t.Audience)
-		b.pair(keys[1], t.Subject)
-		b.close()
-		b.close()
-		b.close()
-	}
-	b.close()
-	b.close()
-}
-
-// conditionKeys are the aud and sub condition keys of c's trust statements.
-func (b *builder) conditionKeys(c *plan.Cluster) *[2]string {
-	keys := b.trustKeys[c]
-	if keys == nil {
-		if b.trustKeys == nil {
-			b.trustKeys = map[*plan.Cluster]*[2]string{}
-		}
-		keys = &[2]string{c.HostPath + ":aud", c.HostPath + ":sub"}
-		b.trustKeys[c] = keys
-	}
-	return keys
-}
-
 // TrustPolicy is a role's trust policy: one statement per cluster, each admitting exactly one
-// ServiceAccount with one audience through that cluster's provider in the role's account.
+// ServiceAccount with one audience through that cluster's provider in the role's account. It is
+// the one account of the policy: templates are written from it, and the quota check, explain
+// and the trust evaluator in the tests read it.
 func TrustPolicy(r *plan.Role) map[string]any {
 	statements := make([]any, 0, len(r.Trust))
 	for _, t := range r.Trust {

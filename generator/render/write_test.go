@@ -292,25 +292,6 @@ func TestWriteRefuses(t *testing.T) {
 	}
 }
 
-// TestTrustPolicyMatchesDocument holds the trust policy that templates are written with to
-// document(TrustPolicy(r)), the policy the rules and explain read, for every role of a synthetic
-// fleet.
-func TestTrustPolicyMatchesDocument(t *testing.T) {
-	p := synth.Plan(t, 1000)
-	var b builder
-	for _, r := range p.Roles {
-		fromMaps := func(b *builder) { b.document(TrustPolicy(r)) }
-		direct := func(b *builder) { b.trustPolicy(r) }
-		if want, got := b.describe(fromMaps), b.describe(direct); !sameTree(want, got) {
-			t.Fatalf("role %s: trust policy\n%s\nwant\n%s", r.Name, encodeV3(got), encodeV3(want))
-		}
-		want := string(b.render("", fromMaps))
-		if got := string(b.render("", direct)); got != want {
-			t.Fatalf("role %s: trust policy\n%s\nwant\n%s", r.Name, got, want)
-		}
-	}
-}
-
 // sameTree reports whether a and b are the same tree in everything yaml.v3 writes.
 func sameTree(a, b *yaml.Node) bool {
 	if a.Kind != b.Kind || a.Style != b.Style || a.Tag != b.Tag || a.Value != b.Value || a.Anchor != b.Anchor ||

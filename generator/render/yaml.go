@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/irsagen/irsagen/generator/plan"
 )
 
 // Header starts every generated YAML file.
@@ -32,9 +30,6 @@ type builder struct {
 
 	keys []string // sorting space for map keys, used as a stack by nested maps
 
-	// trustKeys are the condition keys of each cluster's trust statements, "<issuer>:aud" and
-	// "<issuer>:sub", made once instead of once per role.
-	trustKeys map[*plan.Cluster]*[2]string
 }
 
 // render returns header and the document that build describes, copied out of the builder's
