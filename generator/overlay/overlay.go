@@ -34,16 +34,8 @@ type Finding struct {
 
 func (f Finding) String() string { return fmt.Sprintf("%s: %s", f.Dir, f.Message) }
 
-// Build runs kustomize on one directory of the rendered tree. Warnings that krusty logs (about
+// build runs kustomize on one directory of the rendered tree. Warnings that krusty logs (about
 // deprecated fields, for instance) are returned with the result rather than printed.
-func Build(files []output.File, outDir, dir string) (resmap.ResMap, []string, error) {
-	fs, err := layered(files, outDir)
-	if err != nil {
-		return nil, nil, err
-	}
-	return build(fs, dir)
-}
-
 func build(fs *layeredFS, dir string) (resmap.ResMap, []string, error) {
 	abs := filepath.Join(fs.out, filepath.FromSlash(dir))
 	var warnings []string

@@ -6,14 +6,10 @@ import (
 	"github.com/irsagen/irsagen/generator/plan"
 )
 
-// Template renders one stack's CloudFormation template. Every name and ARN is written literally,
+// template renders one stack's CloudFormation template. Every name and ARN is written literally,
 // not with intrinsic functions: CloudFormation cannot take a function as a map key, and the trust
 // policy's condition keys must name the issuer, so literal values keep the whole file uniform and
 // its diffs readable.
-func Template(s *plan.Stack) []byte {
-	return new(builder).template(s)
-}
-
 func (b *builder) template(s *plan.Stack) []byte {
 	desc := description(s)
 	return b.render(Header, func(b *builder) {
