@@ -99,6 +99,8 @@ type statementCheck struct {
 	st       statementRef
 	at       func(value) string
 	reported map[string]bool
+
+	actions, notActions, resources, notResources []value
 }
 
 func (c *statementCheck) add(rule string, v value, format string, args ...any) {
@@ -109,95 +111,249 @@ func (c *statementCheck) add(rule string, v value, format string, args ...any) {
 	c.s.add(rule, c.s.meta.At(c.at(v)), "%s %s", c.name, fmt.Sprintf(format, args...))
 }
 
+// The rules decide on what IAM would allow, not on how a statement is written: "*:*", "S3:*",
+// "iam:Pass*" and NotAction grant what "*", "s3:*" and iam:PassRole grant, and "arn:aws:*:*:*:*"
+// or "arn:*:iam::*:role/*" cover what "*" covers. Each question is put to IAM's own wildcard
+// matching (trust.GlobMatch) with a probe: an action or a resource no policy names on purpose.
+// A pattern that matches the probe matches whatever a workload could name in its place.
+const probeName = "zzirsagenprobe"
+
+// probeAction is an action of service, e.g. "s3:zzirsagenprobe"; of no real service when
+// service is probeName.
+func probeAction(service string) string { return service + ":" + probeName }
+
+// probePartitions are the partitions a probe ARN is tried in: a pattern that covers every
+// resource in any of them is reported.
+var probePartitions = []string{"aws", "aws-cn", "aws-us-gov"}
+
+// resourceProbes are ARNs of service no policy names on purpose, in the two shapes ARNs take:
+// with region and account, and without (S3, IAM).
+func resourceProbes(service string) []string {
+	var out []string
+	for _, p := range probePartitions {
+		out = append(out,
+			"arn:"+p+":"+service+":us-east-1:000000000000:"+probeName+"/"+probeName,
+			"arn:"+p+":"+service+":::"+probeName+"/"+probeName)
+	}
+	return out
+}
+
+// roleProbes are ARNs of a role no policy names on purpose, in an account no policy names.
+func roleProbes() []string {
+	var out []string
+	for _, p := range probePartitions {
+		out = append(out, "arn:"+p+":iam::000000000000:role/"+probeName)
+	}
+	return out
+}
+
+func globAny(vs []value, s string, foldCase bool) (value, bool) {
+	for _, v := range vs {
+		if trust.GlobMatch(v.s, s, foldCase) {
+			return v, true
+		}
+	}
+	return value{}, false
+}
+
+// allows reports whether the statement's Action or NotAction admits action (IAM compares
+// actions without regard to case), and the value that decides it: the matching Action, or the
+// first NotAction.
+func (c *statementCheck) allows(action string) (value, bool) {
+	if len(c.notActions) > 0 {
+		if _, excluded := globAny(c.notActions, action, true); excluded {
+			return value{}, false
+		}
+		return c.notActions[0], true
+	}
+	return globAny(c.actions, action, true)
+}
+
+// covers reports whether the statement's Resource or NotResource admits one of the probes, and
+// how to say so: `on every resource (Resource "arn:aws:*:*:*:*")`.
+func (c *statementCheck) covers(probes []string, what string) (string, bool) {
+	for _, probe := range probes {
+		if len(c.notResources) > 0 {
+			if _, excluded := globAny(c.notResources, probe, false); !excluded {
+				return "on every " + what + " but NotResource " + quoteValues(c.notResources), true
+			}
+			continue
+		}
+		if r, ok := globAny(c.resources, probe, false); ok {
+			return fmt.Sprintf("on every %s (Resource %q)", what, r.s), true
+		}
+	}
+	return "", false
+}
+
+// granted names how the statement grants an action: `Action "iam:Pass*"` or
+// `NotAction "s3:*"`, which grants every action it does not name.
+func (c *statementCheck) granted(a value) string {
+	if len(c.notActions) > 0 {
+		return "NotAction " + quoteValues(c.notActions)
+	}
+	return fmt.Sprintf("Action %q", a.s)
+}
+
 func (c *statementCheck) run() {
-	resources := values(c.st, "Resource")
-	notResources := values(c.st, "NotResource")
-	// every is the phrase for a statement that covers every resource, or "" when it does not.
-	every := ""
-	switch {
-	case len(notResources) > 0:
-		every = "on every resource but NotResource " + quoteValues(notResources)
-	case containsValue(resources, "*"):
-		every = `on every resource (Resource "*")`
-	}
-	if notActions := values(c.st, "NotAction"); len(notActions) > 0 && every != "" {
-		c.add(RuleAllowNotAction, notActions[0], "allows every action of every service except NotAction %s %s; list the actions the workload calls under Action instead",
-			quoteValues(notActions), every)
-	}
-	actions := values(c.st, "Action")
-	if every != "" {
-		// A grant of everything, or of all of IAM, already holds the narrower grants below.
-		for _, a := range actions {
-			if low := strings.ToLower(a.s); low == "*" || low == "*:*" {
+	c.actions = values(c.st, "Action")
+	c.notActions = values(c.st, "NotAction")
+	c.resources = values(c.st, "Resource")
+	c.notResources = values(c.st, "NotResource")
+
+	// A grant of everything already holds the narrower grants below.
+	if every, ok := c.covers(resourceProbes(probeName), "resource"); ok {
+		if a, ok := c.allows(probeAction(probeName)); ok {
+			if len(c.notActions) > 0 {
+				c.add(RuleAllowNotAction, a, "allows every action of every service except NotAction %s %s; list the actions the workload calls under Action instead",
+					quoteValues(c.notActions), every)
+			} else {
 				c.add(RuleAllowAll, a, "allows every action (Action %q) %s: administrator access; grant the actions the workload calls on the ARNs it uses", a.s, every)
-				return
 			}
-		}
-		for _, a := range actions {
-			if strings.EqualFold(a.s, "iam:*") {
-				c.reported[RulePassRoleWildcard] = true
-				c.reported[RulePassRoleUnscoped] = true
-			}
+			return
 		}
 	}
-	for _, a := range actions {
-		c.action(a, every, resources)
+	// So does a grant of all of IAM, or of all of STS.
+	if every, ok := c.covers(resourceProbes("iam"), "resource"); ok {
+		if a, ok := c.allows(probeAction("iam")); ok {
+			c.add(RuleIAMWildcard, a, "allows every IAM action (%s) %s, so the pod can create roles and users and attach any policy to them: administrator access in all but name; grant the IAM actions it needs on the ARNs it manages", c.granted(a), every)
+			c.reported[RulePassRoleWildcard] = true
+			c.reported[RulePassRoleUnscoped] = true
+		}
+	}
+	if every, ok := c.covers(roleProbes(), "role"); ok {
+		if a, ok := c.allows(probeAction("sts")); ok {
+			c.add(RuleAssumeRoleWildcard, a, "allows every STS action (%s) %s, including sts:AssumeRole on any role that trusts the account; grant sts:AssumeRole on the role ARNs the pod assumes", c.granted(a), every)
+		}
+	}
+	c.serviceWildcards()
+
+	if a, ok := c.allows("iam:PassRole"); ok {
+		every, anyRoleAtAll := c.covers(roleProbes(), "role")
+		if anyRoleAtAll {
+			c.add(RulePassRoleWildcard, a, "allows iam:PassRole (%s) %s, so the pod can hand any role, however powerful, to a service it controls; name the role ARNs it passes", c.granted(a), every)
+		}
+		if (anyRoleAtAll || anyRole(c.resources)) && !scopedToService(c.st.body) {
+			c.add(RulePassRoleUnscoped, a, "allows iam:PassRole (%s) without an iam:PassedToService condition that names the services, so the role can be passed to any service; add Condition: {StringEquals: {\"iam:PassedToService\": \"<service>.amazonaws.com\"}}", c.granted(a))
+		}
+	}
+	if a, ok := c.allows("sts:AssumeRole"); ok {
+		if every, ok := c.covers(roleProbes(), "role"); ok {
+			c.add(RuleAssumeRoleWildcard, a, "allows sts:AssumeRole (%s) %s, so the pod can become any role that trusts its account; name the role ARNs it assumes", c.granted(a), every)
+		}
 	}
 }
 
-// action applies the rules to one Action value.
-func (c *statementCheck) action(a value, every string, resources []value) {
-	low := strings.ToLower(a.s)
-	service, name, _ := strings.Cut(low, ":")
-	if every != "" {
-		switch {
-		case name == "*" && service == "iam":
-			c.add(RuleIAMWildcard, a, "allows every IAM action (Action %q) %s, so the pod can create roles and users and attach any policy to them: administrator access in all but name; grant the IAM actions it needs on the ARNs it manages", a.s, every)
-			return
-		case name == "*" && service == "sts":
-			c.add(RuleAssumeRoleWildcard, a, "allows every STS action (Action %q) %s, including sts:AssumeRole on any role that trusts the account; grant sts:AssumeRole on the role ARNs the pod assumes", a.s, every)
-			return
-		case name == "*" && !hasWildcard(service):
-			c.add(RuleServiceWildcard, a, "allows every %s action (Action %q) %s; list the %s actions the workload calls, or name the resources", service, a.s, every, service)
-			return
+// serviceWildcards reports a grant of every action of a service ("s3:*", "S3:*?", "s3*:*", or
+// "*" and NotAction on that service's resources only) on every resource of that service, or of
+// every action of a kind whatever its verb ("s3:*Object": GetObject, PutObject, DeleteObject and
+// the rest). IAM and STS have rules of their own.
+func (c *statementCheck) serviceWildcards() {
+	type candidate struct{ probe, shown string }
+	var services []candidate
+	for _, a := range c.actions {
+		// A wildcard in the service stands for the services it matches; the probe is one of
+		// them ("s3*" -> s3, "s?" -> sx).
+		service, _, _ := strings.Cut(strings.ToLower(a.s), ":")
+		services = append(services, candidate{strings.NewReplacer("*", "", "?", "x").Replace(service), service})
+	}
+	for _, r := range c.resources {
+		if arn, ok := parseARN(r.s); ok && !hasWildcard(arn.service) {
+			services = append(services, candidate{arn.service, arn.service})
 		}
 	}
-	if trust.GlobMatch(low, "iam:passrole", false) {
-		if every != "" {
-			c.add(RulePassRoleWildcard, a, "allows iam:PassRole (Action %q) %s, so the pod can hand any role, however powerful, to a service it controls; name the role ARNs it passes", a.s, every)
+	for _, s := range services {
+		if s.probe == "" || trust.GlobMatch(s.shown, "iam", false) || trust.GlobMatch(s.shown, "sts", false) {
+			continue
 		}
-		if !passedToService(c.st.body) && (every != "" || anyRole(resources)) {
-			c.add(RulePassRoleUnscoped, a, "allows iam:PassRole (Action %q) without an iam:PassedToService condition, so the role can be passed to any service; add Condition: {StringEquals: {\"iam:PassedToService\": \"<service>.amazonaws.com\"}}", a.s)
+		every, ok := c.covers(resourceProbes(s.probe), "resource")
+		if !ok {
+			continue
+		}
+		if a, ok := c.allows(probeAction(s.probe)); ok {
+			c.add(RuleServiceWildcard, a, "allows every %s action (%s) %s; list the %s actions the workload calls, or name the resources", s.shown, c.granted(a), every, s.shown)
 		}
 	}
-	if every != "" && trust.GlobMatch(low, "sts:assumerole", false) {
-		c.add(RuleAssumeRoleWildcard, a, "allows sts:AssumeRole (Action %q) %s, so the pod can become any role that trusts its account; name the role ARNs it assumes", a.s, every)
+	for _, a := range c.actions {
+		service, name, _ := strings.Cut(a.s, ":")
+		literal := strings.NewReplacer("*", "", "?", "x").Replace(strings.ToLower(service))
+		if !strings.HasPrefix(name, "*") || literal == "" || trust.GlobMatch(service, "iam", true) || trust.GlobMatch(service, "sts", true) {
+			continue
+		}
+		// IAM's actions are a verb and a noun: a wildcard in front admits every verb.
+		if every, ok := c.covers(resourceProbes(literal), "resource"); ok {
+			c.add(RuleServiceWildcard, a, "allows every %s action ending in %q, whatever its verb (Get, Put, Delete, ...) (Action %q) %s; list the %s actions the workload calls, or name the resources",
+				strings.ToLower(service), strings.TrimLeft(name, "*"), a.s, every, strings.ToLower(service))
+		}
 	}
 }
 
-// passedToService reports whether a statement limits iam:PassRole to named services: some
-// condition on iam:PassedToService whose values are not all "*".
-func passedToService(st map[string]any) bool {
+// scopedToService reports whether a statement's conditions limit iam:PassRole to named services,
+// decided by the IAM evaluator: its conditions on iam:PassedToService must refuse both a request
+// that passes the role to a service nobody named and one that carries no such key. An operator
+// or a value that admits either (StringLike "*", ...IfExists, Null, a negated operator) does not
+// scope the grant.
+func scopedToService(st map[string]any) bool {
 	ops, _ := st["Condition"].(map[string]any)
-	for _, kv := range ops {
+	conditions := map[string]any{}
+	for op, kv := range ops {
 		keys, _ := kv.(map[string]any)
 		for k, v := range keys {
 			if !strings.EqualFold(k, "iam:PassedToService") {
 				continue
 			}
-			switch v := v.(type) {
-			case string:
-				return v != "*"
-			case []any:
-				for _, item := range v {
-					if s, ok := item.(string); ok && s != "*" {
-						return true
-					}
-				}
+			evaluable := evaluableOperator(op)
+			block, _ := conditions[evaluable].(map[string]any)
+			if block == nil {
+				block = map[string]any{}
+				conditions[evaluable] = block
 			}
+			block[k] = v
 		}
 	}
-	return false
+	if len(conditions) == 0 {
+		return false
+	}
+	probe := map[string]any{"Effect": "Allow", "Principal": "*", "Action": "iam:PassRole", "Condition": conditions}
+	for _, ctx := range []map[string][]string{
+		{"iam:PassedToService": {probeName + ".amazonaws.com"}},
+		{},
+	} {
+		res, err := trust.Evaluate(probe, trust.Request{
+			Principal: trust.Principal{Type: trust.AWS, ID: "arn:aws:iam::000000000000:role/" + probeName},
+			Action:    "iam:PassRole",
+			Context:   ctx,
+		})
+		if err != nil || res.Decision == trust.Allow {
+			return false
+		}
+	}
+	return true
+}
+
+// evaluableOperator maps a condition operator to one the evaluator decides the same way for the
+// probes above, a value no policy names or no value at all: the ARN operators compare like the
+// string ones, and a numeric, date, address or binary comparison with an unnamed value holds
+// exactly when it is negated. The set prefix and IfExists are kept.
+func evaluableOperator(op string) string {
+	prefix, base := "", op
+	if set, rest, ok := strings.Cut(op, ":"); ok {
+		prefix, base = set+":", rest
+	}
+	base, ifExists := strings.CutSuffix(base, "IfExists")
+	switch {
+	case strings.HasPrefix(base, "String"), base == "Bool", base == "Null":
+	case base == "ArnEquals", base == "ArnLike":
+		base = "StringLike"
+	case base == "ArnNotEquals", base == "ArnNotLike", base == "NotIpAddress", strings.Contains(base, "NotEquals"):
+		base = "StringNotEquals"
+	default: // Numeric..., Date..., IpAddress, BinaryEquals
+		base = "StringEquals"
+	}
+	if ifExists {
+		base += "IfExists"
+	}
+	return prefix + base
 }
 
 // anyRole reports whether some resource could name an IAM role; iam:PassRole on a bucket ARN

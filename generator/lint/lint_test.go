@@ -228,6 +228,73 @@ func TestStatementRules(t *testing.T) {
 	}
 }
 
+// TestEvasions: a grant is judged by what IAM would allow, so writing it another way, matching
+// every resource with an ARN pattern, or adding a condition that does not narrow it changes
+// nothing.
+func TestEvasions(t *testing.T) {
+	const scoped = `, Condition: {StringEquals: {iam:PassedToService: ec2.amazonaws.com}}`
+	for _, c := range []struct {
+		statement string
+		want      string // the rules found, sorted; "" for none
+	}{
+		// Actions written another way.
+		{`{Effect: Allow, Action: "*?:*", Resource: "*"}`, "allow-all"},
+		{`{Effect: Allow, Action: "**", Resource: "*"}`, "allow-all"},
+		{`{Effect: Allow, Action: "S3:*", Resource: "*"}`, "service-wildcard"},
+		{`{Effect: Allow, Action: "s3:?*", Resource: "*"}`, "service-wildcard"},
+		{`{Effect: Allow, Action: "s3*:*", Resource: "*"}`, "service-wildcard"},
+		{`{Effect: Allow, Action: "s3:*Object", Resource: "*"}`, "service-wildcard"},
+		{`{Effect: Allow, Action: "S3:GET*", Resource: "*"}`, ""},
+		{`{Effect: Allow, Action: "I?M:*", Resource: "*"}`, "iam-wildcard"},
+		{`{Effect: Allow, Action: "iam:P?ss*", Resource: "*"` + scoped + `}`, "pass-role-wildcard"},
+		{`{Effect: Allow, Action: "IAM:PASSROLE", Resource: "arn:aws:iam::111122223333:role/worker"}`, "pass-role-unscoped"},
+		{`{Effect: Allow, Action: "STS:ASSUME*", Resource: "*"}`, "assume-role-wildcard"},
+		{`{Effect: Allow, Action: "sts:*Role", Resource: "*"}`, "assume-role-wildcard"},
+		// NotAction grants what it does not name.
+		{`{Effect: Allow, NotAction: "s3:*", Resource: "arn:aws:iam::*:role/*"}`, "assume-role-wildcard pass-role-unscoped pass-role-wildcard"},
+		{`{Effect: Allow, NotAction: ["s3:*", "iam:*"], Resource: "arn:aws:iam::*:role/*"}`, "assume-role-wildcard"},
+		{`{Effect: Allow, NotAction: "*", Resource: "*"}`, ""},
+		{`{Effect: Allow, NotAction: "sts:*", Resource: "arn:aws:iam::111122223333:role/reader"}`, "pass-role-unscoped"},
+		// ARN patterns that match every resource, or every role.
+		{`{Effect: Allow, Action: "*", Resource: "arn:aws:*:*:*:*"}`, "allow-all"},
+		{`{Effect: Allow, Action: "*", Resource: "arn:*:*:*:*:*"}`, "allow-all"},
+		{`{Effect: Allow, Action: "s3:*", Resource: "arn:aws:s3:::*"}`, "service-wildcard"},
+		{`{Effect: Allow, Action: "s3:*", Resource: "arn:aws:s3:::assets*"}`, ""},
+		{`{Effect: Allow, Action: "*", Resource: "arn:aws:s3:::*"}`, "service-wildcard"},
+		{`{Effect: Allow, NotAction: "s3:Delete*", Resource: "arn:aws:dynamodb:*:*:*"}`, "service-wildcard"},
+		{`{Effect: Allow, Action: "*", Resource: "arn:aws:s3:::assets/*"}`, ""},
+		{`{Effect: Allow, Action: sts:AssumeRole, Resource: "arn:*:iam::*:role/*"}`, "assume-role-wildcard"},
+		{`{Effect: Allow, Action: sts:AssumeRole, Resource: "arn:aws:iam::*:role/*"}`, "assume-role-wildcard"},
+		{`{Effect: Allow, Action: sts:AssumeRole, Resource: "arn:aws:iam::*:*"}`, "assume-role-wildcard"},
+		{`{Effect: Allow, Action: sts:AssumeRole, NotResource: "arn:aws:iam::111122223333:role/admin"}`, "assume-role-wildcard"},
+		{`{Effect: Allow, Action: sts:AssumeRole, Resource: "arn:aws:iam::111122223333:role/app-*"}`, ""},
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:*:iam::*:role/*"` + scoped + `}`, "pass-role-wildcard"},
+		{`{Effect: Allow, Action: "iam:*", Resource: "arn:aws:iam::*:*"}`, "iam-wildcard"},
+		// Conditions that do not narrow iam:PassRole to named services.
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {StringLike: {iam:PassedToService: "?*"}}}`, "pass-role-unscoped"},
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {StringLike: {iam:PassedToService: ["ec2.amazonaws.com", "*.com"]}}}`, "pass-role-unscoped"},
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {StringEqualsIfExists: {iam:PassedToService: ec2.amazonaws.com}}}`, "pass-role-unscoped"},
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {Null: {iam:PassedToService: "false"}}}`, "pass-role-unscoped"},
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {StringNotEquals: {iam:PassedToService: ec2.amazonaws.com}}}`, "pass-role-unscoped"},
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {"ForAllValues:StringEquals": {iam:PassedToService: ec2.amazonaws.com}}}`, "pass-role-unscoped"},
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {ArnLike: {iam:PassedToService: "*"}}}`, "pass-role-unscoped"},
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {StringEquals: {aws:RequestedRegion: us-east-1}}}`, "pass-role-unscoped"},
+		// Conditions that do.
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {StringLike: {iam:PassedToService: "ec2.*"}}}`, ""},
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {StringEqualsIgnoreCase: {IAM:PassedToService: EC2.amazonaws.com}}}`, ""},
+		{`{Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/worker", Condition: {"ForAnyValue:StringEquals": {iam:PassedToService: ec2.amazonaws.com}}}`, ""},
+	} {
+		t.Run(c.statement, func(t *testing.T) {
+			res := run(t, inline("prod", c.statement))
+			got := rules(res.Findings)
+			sort.Strings(got)
+			if strings.Join(got, " ") != c.want {
+				t.Errorf("rules %q, want %q:\n%s", strings.Join(got, " "), c.want, dump(res.Findings))
+			}
+		})
+	}
+}
+
 // TestBroadestRuleOnly: a grant of everything is one finding, not one per rule it implies, so
 // accepting it takes one entry.
 func TestBroadestRuleOnly(t *testing.T) {
