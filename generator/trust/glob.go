@@ -5,38 +5,46 @@ package trust
 // ordinary characters. The matcher below is written out rather than borrowed from path.Match or
 // regexp so that those differences cannot leak in.
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // GlobMatch reports whether s matches an IAM pattern ("*" is any run of characters, "?" one
 // character). foldCase makes the comparison case-insensitive, as
-// IAM does for actions.
+// IAM does for actions. It walks both strings in place, a character at a time.
 func GlobMatch(pattern, s string, foldCase bool) bool {
 	if foldCase {
 		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
 	}
-	p, t := []rune(pattern), []rune(s)
 	pi, ti := 0, 0
-	star, mark := -1, 0 // position of the last "*" in p, and where in t it began matching
-	for ti < len(t) {
+	star, mark := -1, 0 // where the last "*" is in pattern, and where in s it began matching
+	for ti < len(s) {
+		tr, tw := utf8.DecodeRuneInString(s[ti:])
+		pr, pw := utf8.RuneError, 0
+		if pi < len(pattern) {
+			pr, pw = utf8.DecodeRuneInString(pattern[pi:])
+		}
 		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
-		case pi < len(p) && p[pi] == '*':
+		case pw > 0 && pr == '*': // before the literal case: a "*" in s is an ordinary character
 			star, mark = pi, ti
-			pi++
+			pi += pw
+		case pw > 0 && (pr == '?' || pr == tr):
+			pi += pw
+			ti += tw
 		case star >= 0:
 			// Let the last "*" swallow one more character and retry from there.
-			mark++
+			_, mw := utf8.DecodeRuneInString(s[mark:])
+			mark += mw
 			pi, ti = star+1, mark
 		default:
 			return false
 		}
 	}
-	for pi < len(p) && p[pi] == '*' {
+	for pi < len(pattern) && pattern[pi] == '*' {
 		pi++
 	}
-	return pi == len(p)
+	return pi == len(pattern)
 }
 
 // hasWildcard reports whether s contains an IAM wildcard character.
