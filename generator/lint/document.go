@@ -8,6 +8,7 @@ package lint
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/irsagen/irsagen/generator/plan"
 	"github.com/irsagen/irsagen/generator/trust"
@@ -127,8 +128,19 @@ func probeAction(service string) string { return service + ":" + probeName }
 var probePartitions = []string{"aws", "aws-cn", "aws-us-gov"}
 
 // resourceProbes are ARNs of service no policy names on purpose, in the two shapes ARNs take:
-// with region and account, and without (S3, IAM).
+// with region and account, and without (S3, IAM). They are made once per service.
 func resourceProbes(service string) []string {
+	if probes, ok := probeCache.Load(service); ok {
+		return probes.([]string)
+	}
+	probes := makeResourceProbes(service)
+	probeCache.Store(service, probes)
+	return probes
+}
+
+var probeCache sync.Map // service -> []string
+
+func makeResourceProbes(service string) []string {
 	var out []string
 	for _, p := range probePartitions {
 		out = append(out,
@@ -139,17 +151,40 @@ func resourceProbes(service string) []string {
 }
 
 // roleProbes are ARNs of a role no policy names on purpose, in an account no policy names.
-func roleProbes() []string {
+var roleProbes = func() []string {
 	var out []string
 	for _, p := range probePartitions {
 		out = append(out, "arn:"+p+":iam::000000000000:role/"+probeName)
 	}
 	return out
-}
+}()
 
+// Probes of every statement, made once.
+var (
+	// probeService turns a service pattern into one of the services it matches: "s3*" -> s3,
+	// "s?" -> sx.
+	probeService = strings.NewReplacer("*", "", "?", "x")
+
+	anyServiceProbes = makeResourceProbes(probeName)
+	iamProbes        = makeResourceProbes("iam")
+)
+
+// globAny returns the first of vs that matches s as an IAM pattern. Most values have no
+// wildcard, and IAM compares those as they are (actions without regard to case).
 func globAny(vs []value, s string, foldCase bool) (value, bool) {
 	for _, v := range vs {
-		if trust.GlobMatch(v.s, s, foldCase) {
+		var match bool
+		switch {
+		case v.s == "*":
+			match = true
+		case hasWildcard(v.s):
+			match = trust.GlobMatch(v.s, s, foldCase)
+		case foldCase:
+			match = strings.EqualFold(v.s, s)
+		default:
+			match = v.s == s
+		}
+		if match {
 			return v, true
 		}
 	}
@@ -202,7 +237,7 @@ func (c *statementCheck) run() {
 	c.notResources = values(c.st, "NotResource")
 
 	// A grant of everything already holds the narrower grants below.
-	if every, ok := c.covers(resourceProbes(probeName), "resource"); ok {
+	if every, ok := c.covers(anyServiceProbes, "resource"); ok {
 		if a, ok := c.allows(probeAction(probeName)); ok {
 			if len(c.notActions) > 0 {
 				c.add(RuleAllowNotAction, a, "allows every action of every service except NotAction %s %s; list the actions the workload calls under Action instead",
@@ -214,22 +249,22 @@ func (c *statementCheck) run() {
 		}
 	}
 	// So does a grant of all of IAM, or of all of STS.
-	if every, ok := c.covers(resourceProbes("iam"), "resource"); ok {
+	if every, ok := c.covers(iamProbes, "resource"); ok {
 		if a, ok := c.allows(probeAction("iam")); ok {
 			c.add(RuleIAMWildcard, a, "allows every IAM action (%s) %s, so the pod can create roles and users and attach any policy to them: administrator access in all but name; grant the IAM actions it needs on the ARNs it manages", c.granted(a), every)
 			c.reported[RulePassRoleWildcard] = true
 			c.reported[RulePassRoleUnscoped] = true
 		}
 	}
-	if every, ok := c.covers(roleProbes(), "role"); ok {
+	if every, ok := c.covers(roleProbes, "role"); ok {
 		if a, ok := c.allows(probeAction("sts")); ok {
 			c.add(RuleAssumeRoleWildcard, a, "allows every STS action (%s) %s, including sts:AssumeRole on any role that trusts the account; grant sts:AssumeRole on the role ARNs the pod assumes", c.granted(a), every)
 		}
 	}
 	c.serviceWildcards()
 
-	if a, ok := c.allows("iam:PassRole"); ok {
-		every, anyRoleAtAll := c.covers(roleProbes(), "role")
+	if a, ok := c.allows("iam:passrole"); ok {
+		every, anyRoleAtAll := c.covers(roleProbes, "role")
 		if anyRoleAtAll {
 			c.add(RulePassRoleWildcard, a, "allows iam:PassRole (%s) %s, so the pod can hand any role, however powerful, to a service it controls; name the role ARNs it passes", c.granted(a), every)
 		}
@@ -237,8 +272,8 @@ func (c *statementCheck) run() {
 			c.add(RulePassRoleUnscoped, a, "allows iam:PassRole (%s) without an iam:PassedToService condition that names the services, so the role can be passed to any service; add Condition: {StringEquals: {\"iam:PassedToService\": \"<service>.amazonaws.com\"}}", c.granted(a))
 		}
 	}
-	if a, ok := c.allows("sts:AssumeRole"); ok {
-		if every, ok := c.covers(roleProbes(), "role"); ok {
+	if a, ok := c.allows("sts:assumerole"); ok {
+		if every, ok := c.covers(roleProbes, "role"); ok {
 			c.add(RuleAssumeRoleWildcard, a, "allows sts:AssumeRole (%s) %s, so the pod can become any role that trusts its account; name the role ARNs it assumes", c.granted(a), every)
 		}
 	}
@@ -255,7 +290,7 @@ func (c *statementCheck) serviceWildcards() {
 		// A wildcard in the service stands for the services it matches; the probe is one of
 		// them ("s3*" -> s3, "s?" -> sx).
 		service, _, _ := strings.Cut(strings.ToLower(a.s), ":")
-		services = append(services, candidate{strings.NewReplacer("*", "", "?", "x").Replace(service), service})
+		services = append(services, candidate{probeService.Replace(service), service})
 	}
 	for _, r := range c.resources {
 		if arn, ok := parseARN(r.s); ok && !hasWildcard(arn.service) {
@@ -276,7 +311,7 @@ func (c *statementCheck) serviceWildcards() {
 	}
 	for _, a := range c.actions {
 		service, name, _ := strings.Cut(a.s, ":")
-		literal := strings.NewReplacer("*", "", "?", "x").Replace(strings.ToLower(service))
+		literal := probeService.Replace(strings.ToLower(service))
 		if !strings.HasPrefix(name, "*") || literal == "" || trust.GlobMatch(service, "iam", true) || trust.GlobMatch(service, "sts", true) {
 			continue
 		}
@@ -395,15 +430,6 @@ func (l *linter) partitions(s *subject, key, label string, doc map[string]any, a
 			}
 		}
 	}
-}
-
-func containsValue(vs []value, s string) bool {
-	for _, v := range vs {
-		if v.s == s {
-			return true
-		}
-	}
-	return false
 }
 
 func quoteValues(vs []value) string {
