@@ -42,7 +42,17 @@ type Account struct {
 	Limits     Limits `yaml:"limits,omitempty" jsonschema:"description=Quotas this account has had raised; overrides the top-level limits."`
 	// ExistingOIDCProviders are issuers whose IAM OIDC provider this account already has (made by
 	// eksctl, by hand or by another tool): roles here trust it, irsagen does not create it.
-	ExistingOIDCProviders []string `yaml:"existingOidcProviders,omitempty" jsonschema:"description=OIDC issuer URLs of clusters whose IAM OIDC provider already exists in this account; irsagen references it instead of creating it. For the cluster's own account oidcProvider: existing says the same."`
+	ExistingOIDCProviders []string      `yaml:"existingOidcProviders,omitempty" jsonschema:"description=OIDC issuer URLs of clusters whose IAM OIDC provider already exists in this account; irsagen references it instead of creating it. For the cluster's own account oidcProvider: existing says the same."`
+	Deploy                AccountDeploy `yaml:"deploy,omitempty" jsonschema:"description=Credentials that irsagen plan and apply use for this account (default: the standard AWS SDK chain)."`
+}
+
+// AccountDeploy says how irsagen plan and apply reach an account: a profile of the AWS shared
+// config, a role to assume (with the profile's credentials, else the standard chain's), or both.
+type AccountDeploy struct {
+	Meta       `yaml:"-"`
+	Profile    string `yaml:"profile,omitempty" jsonschema:"description=Profile of the AWS shared config and credentials files."`
+	RoleARN    string `yaml:"roleArn,omitempty" jsonschema:"pattern=^arn:aws[a-z-]*:iam::[0-9]{12}:role/,description=Role to assume in this account."`
+	ExternalID string `yaml:"externalId,omitempty" jsonschema:"description=External id that the role's trust policy requires."`
 }
 
 // Cluster is an EKS cluster and its OIDC issuer.
