@@ -80,6 +80,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newDiff(stdout),
 		newValidate(stdout),
 		newExplain(stdout),
+		newPlan(stdout),
+		newApply(stdout),
 		newInit(stdout),
 		newPolicies(stdout),
 		newSchema(stdout),

@@ -1,0 +1,344 @@
+package deploy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"golang.org/x/sync/errgroup"
+)
+
+// Outcomes of a stack in an apply.
+const (
+	OutcomeCreated   = "created"
+	OutcomeUpdated   = "updated"
+	OutcomeUnchanged = "unchanged"
+	OutcomeDeleted   = "deleted" // an orphan
+	OutcomeFailed    = "failed"
+	OutcomeSkipped   = "skipped" // a stack it depends on failed
+)
+
+// Outcome is what apply did with one stack.
+type Outcome struct {
+	Stack   string   `json:"stack"`
+	Outcome string   `json:"outcome"`
+	Reason  string   `json:"reason,omitempty"`
+	Events  []string `json:"events,omitempty"` // the stack events that explain a failure
+}
+
+// Result is what apply did, in stacks.json's order, orphans last.
+type Result struct {
+	Stacks []*Outcome `json:"stacks"`
+}
+
+// Failed reports whether any stack failed or was skipped.
+func (r *Result) Failed() bool {
+	return slices.ContainsFunc(r.Stacks, func(o *Outcome) bool { return o.Outcome == OutcomeFailed || o.Outcome == OutcomeSkipped })
+}
+
+// Apply executes the change sets of a review that Plan made with Keep set, in dependency order:
+// a stack starts when every stack it depends on is done, up to opts.Concurrency at once. A stack
+// that fails stops the stacks that depend on it, and only them. Orphans are deleted if
+// opts.DeleteOrphans is set. Change sets that were not executed are deleted at the end.
+func Apply(ctx context.Context, r *Review, opts Options) *Result {
+	opts.defaults()
+	outcomes := make(map[string]*Outcome, len(r.Stacks))
+	var mu sync.Mutex
+	done := make(chan *StackReview, len(r.Stacks))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(opts.Concurrency)
+
+	inRun := map[string]bool{}
+	for _, sr := range r.Stacks {
+		if sr.stack != nil {
+			inRun[sr.Name] = true
+		}
+	}
+	pending := slices.DeleteFunc(slices.Clone(r.Stacks), func(sr *StackReview) bool { return sr.stack == nil })
+	running := 0
+	for len(pending) > 0 || running > 0 {
+		started := false
+		for i := 0; i < len(pending); i++ {
+			sr := pending[i]
+			ready, blocked := true, ""
+			for _, dep := range sr.stack.DependsOn {
+				if !inRun[dep] {
+					continue // not selected: assumed deployed
+				}
+				mu.Lock()
+				o := outcomes[dep]
+				mu.Unlock()
+				if o == nil {
+					ready = false
+				} else if o.Outcome == OutcomeFailed || o.Outcome == OutcomeSkipped {
+					blocked = dep
+				}
+			}
+			if blocked != "" {
+				mu.Lock()
+				outcomes[sr.Name] = &Outcome{Stack: sr.Name, Outcome: OutcomeSkipped, Reason: "stack " + blocked + " did not deploy"}
+				mu.Unlock()
+				opts.Progress("%s: skipped: stack %s did not deploy", sr.Name, blocked)
+				pending = slices.Delete(pending, i, i+1)
+				i--
+				started = true
+				continue
+			}
+			if !ready {
+				continue
+			}
+			pending = slices.Delete(pending, i, i+1)
+			i--
+			started = true
+			running++
+			g.Go(func() error {
+				o := applyStack(gctx, sr, &opts)
+				mu.Lock()
+				outcomes[sr.Name] = o
+				mu.Unlock()
+				done <- sr
+				return nil
+			})
+		}
+		switch {
+		case !started && running > 0:
+			<-done
+			running--
+		case !started:
+			// Only a cycle in dependsOn could leave stacks waiting for nothing.
+			for _, sr := range pending {
+				outcomes[sr.Name] = &Outcome{Stack: sr.Name, Outcome: OutcomeSkipped, Reason: "its dependencies form a cycle"}
+			}
+			pending = nil
+		}
+	}
+	_ = g.Wait()
+
+	if opts.DeleteOrphans {
+		og, octx := errgroup.WithContext(ctx)
+		og.SetLimit(opts.Concurrency)
+		for _, o := range r.Orphans {
+			og.Go(func() error {
+				res := deleteOrphan(octx, o, &opts)
+				mu.Lock()
+				outcomes["\x00"+o.Account+"\x00"+o.Name] = res
+				mu.Unlock()
+				return nil
+			})
+		}
+		_ = og.Wait()
+	}
+	Discard(context.WithoutCancel(ctx), r, opts)
+
+	res := &Result{}
+	for _, sr := range r.Stacks {
+		if o := outcomes[sr.Name]; o != nil {
+			res.Stacks = append(res.Stacks, o)
+		} else if sr.Action == ActionFailed {
+			res.Stacks = append(res.Stacks, &Outcome{Stack: sr.Name, Outcome: OutcomeFailed, Reason: sr.Error})
+		}
+	}
+	for _, o := range r.Orphans {
+		if out := outcomes["\x00"+o.Account+"\x00"+o.Name]; out != nil {
+			res.Stacks = append(res.Stacks, out)
+		}
+	}
+	return res
+}
+
+// applyStack carries out one stack's part of the review.
+func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
+	fail := func(err error, events []string) *Outcome {
+		opts.Progress("%s: failed: %v", sr.Name, err)
+		for _, e := range events {
+			opts.Progress("%s:   %s", sr.Name, e)
+		}
+		return &Outcome{Stack: sr.Name, Outcome: OutcomeFailed, Reason: err.Error(), Events: events}
+	}
+	switch sr.Action {
+	case ActionFailed:
+		return fail(fmt.Errorf("%s", sr.Error), nil)
+	case ActionNone:
+		return &Outcome{Stack: sr.Name, Outcome: OutcomeUnchanged}
+	}
+	if sr.has(HazardReplacement) && !opts.AllowReplace {
+		return fail(fmt.Errorf("the change replaces a role or OIDC provider (pods lose their credentials meanwhile); nothing was changed; run with --allow-replace to allow it"), nil)
+	}
+	if sr.has(HazardDeletion) && !opts.AllowDelete {
+		return fail(fmt.Errorf("the change deletes a role or OIDC provider; nothing was changed; run with --allow-delete to allow it"), nil)
+	}
+	acc := sr.acc
+	start := time.Now()
+	if sr.Action == ActionRecreate {
+		opts.Progress("%s: deleting the stack that failed to create", sr.Name)
+		if err := deleteStack(ctx, acc, sr.Name, opts); err != nil {
+			return fail(err, nil)
+		}
+		sr.Status = ""
+		if err := makeChangeSet(ctx, acc, sr, types.ChangeSetTypeCreate, opts); err != nil {
+			return fail(err, nil)
+		}
+		sr.Action = ActionRecreate
+	}
+	creating := sr.Action != ActionUpdate
+	if !creating {
+		// The run's stack policy: the lasting one unless this run allows more; the lasting one
+		// is put back whatever happens.
+		if _, err := acc.cfn.SetStackPolicy(ctx, &cloudformation.SetStackPolicyInput{StackName: aws.String(sr.Name), StackPolicyBody: aws.String(StackPolicy(opts.AllowReplace, opts.AllowDelete))}); err != nil {
+			return fail(fmt.Errorf("setting the stack policy: %w", err), nil)
+		}
+		if opts.AllowReplace || opts.AllowDelete {
+			defer func() {
+				if _, err := acc.cfn.SetStackPolicy(context.WithoutCancel(ctx), &cloudformation.SetStackPolicyInput{StackName: aws.String(sr.Name), StackPolicyBody: aws.String(StackPolicy(false, false))}); err != nil {
+					opts.Progress("%s: could not put the stack policy back: %v", sr.Name, err)
+				}
+			}()
+		}
+	}
+	opts.Progress("%s: %s started (%d resource changes)", sr.Name, map[bool]string{true: "create", false: "update"}[creating], len(sr.Changes))
+	if _, err := acc.cfn.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String(sr.Name), ChangeSetName: aws.String(sr.changeSetID)}); err != nil {
+		return fail(fmt.Errorf("executing change set %s: %w", sr.ChangeSet, err), nil)
+	}
+	sr.changeSetID, sr.created = "", false // executed: nothing to discard
+	st, err := waitStack(ctx, acc, sr.Name, opts)
+	if err != nil {
+		return fail(err, nil)
+	}
+	ok := st.StackStatus == types.StackStatusCreateComplete || st.StackStatus == types.StackStatusUpdateComplete
+	if !ok {
+		return fail(fmt.Errorf("stack ended %s", st.StackStatus), failureEvents(ctx, acc, sr.Name, start))
+	}
+	// Stacks irsagen deploys keep their roles and providers: termination protection and the
+	// lasting stack policy, set after every create (and after an update of a stack that an
+	// earlier tool made).
+	if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(sr.Name), EnableTerminationProtection: aws.Bool(true)}); err != nil {
+		return fail(fmt.Errorf("enabling termination protection: %w", err), nil)
+	}
+	if creating {
+		if _, err := acc.cfn.SetStackPolicy(ctx, &cloudformation.SetStackPolicyInput{StackName: aws.String(sr.Name), StackPolicyBody: aws.String(StackPolicy(false, false))}); err != nil {
+			return fail(fmt.Errorf("setting the stack policy: %w", err), nil)
+		}
+		opts.Progress("%s: created", sr.Name)
+		return &Outcome{Stack: sr.Name, Outcome: OutcomeCreated}
+	}
+	opts.Progress("%s: updated", sr.Name)
+	return &Outcome{Stack: sr.Name, Outcome: OutcomeUpdated}
+}
+
+// waitStack polls a stack until no operation is in progress.
+func waitStack(ctx context.Context, acc *account, name string, opts *Options) (*types.Stack, error) {
+	for {
+		out, err := acc.cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+		if err != nil {
+			if notFound(err) {
+				return &types.Stack{StackName: aws.String(name), StackStatus: types.StackStatusDeleteComplete}, nil
+			}
+			return nil, fmt.Errorf("describing stack: %w", err)
+		}
+		if len(out.Stacks) == 0 {
+			return &types.Stack{StackName: aws.String(name), StackStatus: types.StackStatusDeleteComplete}, nil
+		}
+		st := out.Stacks[0]
+		if !strings.HasSuffix(string(st.StackStatus), "_IN_PROGRESS") {
+			return &st, nil
+		}
+		if err := sleep(ctx, opts.PollInterval); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// deleteStack lifts termination protection, deletes a stack and waits until it is gone.
+func deleteStack(ctx context.Context, acc *account, name string, opts *Options) error {
+	if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(name), EnableTerminationProtection: aws.Bool(false)}); err != nil && !notFound(err) {
+		return fmt.Errorf("lifting termination protection: %w", err)
+	}
+	if _, err := acc.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(name)}); err != nil {
+		return fmt.Errorf("deleting stack: %w", err)
+	}
+	st, err := waitStack(ctx, acc, name, opts)
+	if err != nil {
+		return err
+	}
+	if st.StackStatus != types.StackStatusDeleteComplete {
+		return fmt.Errorf("stack ended %s instead of being deleted", st.StackStatus)
+	}
+	return nil
+}
+
+func deleteOrphan(ctx context.Context, o *Orphan, opts *Options) *Outcome {
+	opts.Progress("%s: deleting orphan in account %s", o.Name, o.Account)
+	start := time.Now()
+	if err := deleteStack(ctx, o.acc, o.id, opts); err != nil {
+		opts.Progress("%s: failed: %v", o.Name, err)
+		return &Outcome{Stack: o.Name, Outcome: OutcomeFailed, Reason: err.Error(), Events: failureEvents(ctx, o.acc, o.id, start)}
+	}
+	opts.Progress("%s: deleted", o.Name)
+	return &Outcome{Stack: o.Name, Outcome: OutcomeDeleted}
+}
+
+// failureEvents returns the events of the stack's last operation that say why it failed, oldest
+// first: "RoleX AWS::IAM::Role CREATE_FAILED: poc_poc-sa already exists".
+func failureEvents(ctx context.Context, acc *account, name string, since time.Time) []string {
+	var out []string
+	p := cloudformation.NewDescribeStackEventsPaginator(acc.cfn, &cloudformation.DescribeStackEventsInput{StackName: aws.String(name)})
+	// Events come newest first; the operation's own start ends the search.
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return append(out, "(could not read the stack events: "+err.Error()+")")
+		}
+		for _, e := range page.StackEvents {
+			if e.Timestamp != nil && e.Timestamp.Before(since.Add(-time.Minute)) {
+				slices.Reverse(out)
+				return out
+			}
+			status := string(e.ResourceStatus)
+			if strings.HasSuffix(status, "_FAILED") && aws.ToString(e.ResourceStatusReason) != "" {
+				out = append(out, fmt.Sprintf("%s %s %s: %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), status, aws.ToString(e.ResourceStatusReason)))
+			}
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// StackPolicy is the stack policy of irsagen's stacks: every update is allowed except replacing
+// or deleting a role or an OIDC provider, unless allowed (for one run).
+func StackPolicy(allowReplace, allowDelete bool) string {
+	type statement struct {
+		Effect    string         `json:"Effect"`
+		Action    any            `json:"Action"`
+		Principal string         `json:"Principal"`
+		Resource  string         `json:"Resource"`
+		Condition map[string]any `json:"Condition,omitempty"`
+	}
+	doc := struct {
+		Statement []statement `json:"Statement"`
+	}{Statement: []statement{{Effect: "Allow", Action: "Update:*", Principal: "*", Resource: "*"}}}
+	var denied []string
+	if !allowReplace {
+		denied = append(denied, "Update:Replace")
+	}
+	if !allowDelete {
+		denied = append(denied, "Update:Delete")
+	}
+	if len(denied) > 0 {
+		doc.Statement = append(doc.Statement, statement{
+			Effect: "Deny", Action: denied, Principal: "*", Resource: "*",
+			Condition: map[string]any{"StringEquals": map[string]any{"ResourceType": []string{"AWS::IAM::OIDCProvider", "AWS::IAM::Role"}}},
+		})
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
