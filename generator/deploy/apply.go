@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -175,7 +174,6 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 		return fail(fmt.Errorf("the change deletes a role or OIDC provider; nothing was changed; run with --allow-delete to allow it"), nil)
 	}
 	acc := sr.acc
-	start := time.Now()
 	if sr.Action == ActionRecreate {
 		opts.Progress("%s: deleting the stack that failed to create", sr.Name)
 		if err := deleteStack(ctx, acc, sr.Name, opts); err != nil {
@@ -213,7 +211,7 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 	}
 	ok := st.StackStatus == types.StackStatusCreateComplete || st.StackStatus == types.StackStatusUpdateComplete
 	if !ok {
-		return fail(fmt.Errorf("stack ended %s", st.StackStatus), failureEvents(ctx, acc, sr.Name, start))
+		return fail(fmt.Errorf("stack ended %s", st.StackStatus), failureEvents(ctx, acc, sr.Name))
 	}
 	// Stacks irsagen deploys keep their roles and providers: termination protection and the
 	// lasting stack policy, set after every create (and after an update of a stack that an
@@ -275,39 +273,45 @@ func deleteStack(ctx context.Context, acc *account, name string, opts *Options) 
 
 func deleteOrphan(ctx context.Context, o *Orphan, opts *Options) *Outcome {
 	opts.Progress("%s: deleting orphan in account %s", o.Name, o.Account)
-	start := time.Now()
 	if err := deleteStack(ctx, o.acc, o.id, opts); err != nil {
 		opts.Progress("%s: failed: %v", o.Name, err)
-		return &Outcome{Stack: o.Name, Outcome: OutcomeFailed, Reason: err.Error(), Events: failureEvents(ctx, o.acc, o.id, start)}
+		return &Outcome{Stack: o.Name, Outcome: OutcomeFailed, Reason: err.Error(), Events: failureEvents(ctx, o.acc, o.id)}
 	}
 	opts.Progress("%s: deleted", o.Name)
 	return &Outcome{Stack: o.Name, Outcome: OutcomeDeleted}
 }
 
 // failureEvents returns the events of the stack's last operation that say why it failed, oldest
-// first: "RoleX AWS::IAM::Role CREATE_FAILED: poc_poc-sa already exists".
-func failureEvents(ctx context.Context, acc *account, name string, since time.Time) []string {
+// first: "RoleX AWS::IAM::Role CREATE_FAILED: poc_poc-sa already exists". Events come newest
+// first; the stack's own event that began the operation ends the search (not a time: the
+// endpoint's clock is not ours).
+func failureEvents(ctx context.Context, acc *account, name string) []string {
 	var out []string
 	p := cloudformation.NewDescribeStackEventsPaginator(acc.cfn, &cloudformation.DescribeStackEventsInput{StackName: aws.String(name)})
-	// Events come newest first; the operation's own start ends the search.
-	for p.HasMorePages() {
+	for seen := 0; p.HasMorePages() && seen < 1000; {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return append(out, "(could not read the stack events: "+err.Error()+")")
 		}
 		for _, e := range page.StackEvents {
-			if e.Timestamp != nil && e.Timestamp.Before(since.Add(-time.Minute)) {
+			seen++
+			status := e.ResourceStatus
+			if strings.HasSuffix(string(status), "_FAILED") && aws.ToString(e.ResourceStatusReason) != "" {
+				out = append(out, fmt.Sprintf("%s %s %s: %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), status, aws.ToString(e.ResourceStatusReason)))
+			}
+			if aws.ToString(e.ResourceType) == "AWS::CloudFormation::Stack" && operationStart[status] {
 				slices.Reverse(out)
 				return out
-			}
-			status := string(e.ResourceStatus)
-			if strings.HasSuffix(status, "_FAILED") && aws.ToString(e.ResourceStatusReason) != "" {
-				out = append(out, fmt.Sprintf("%s %s %s: %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), status, aws.ToString(e.ResourceStatusReason)))
 			}
 		}
 	}
 	slices.Reverse(out)
 	return out
+}
+
+var operationStart = map[types.ResourceStatus]bool{
+	types.ResourceStatusCreateInProgress: true, types.ResourceStatusUpdateInProgress: true,
+	types.ResourceStatusDeleteInProgress: true, types.ResourceStatusImportInProgress: true,
 }
 
 // StackPolicy is the stack policy of irsagen's stacks: every update is allowed except replacing
