@@ -1,0 +1,3 @@
+package awsfake
+
+type refactor struct{}

@@ -1,0 +1,442 @@
+package awsfake
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// region is the CloudFormation state of one account in one region.
+type region struct {
+	account    *account
+	name       string
+	stacks     []*stack // every stack ever made, deleted ones too, oldest first
+	changeSets []*changeSet
+	refactors  []*refactor
+	drifts     []*driftDetection
+}
+
+func (a *account) region(name string) *region {
+	rg := a.regions[name]
+	if rg == nil {
+		rg = &region{account: a, name: name}
+		a.regions[name] = rg
+	}
+	return rg
+}
+
+// stack is a CloudFormation stack.
+type stack struct {
+	ID, Name              string
+	Status, StatusReason  string
+	Description           string
+	Template              *template // nil while the stack waits for its first change set
+	Params                []param
+	Tags                  []xmlTag
+	Capabilities          []string
+	TerminationProtection bool
+	Policy                string
+	Outputs               []xmlOutput
+	Resources             map[string]*stackResource // by logical id
+	Events                []event                   // oldest first
+	Created               time.Time
+	Updated, Deleted      *time.Time
+	ChangeSetID           string
+	DriftStatus           string
+	DriftChecked          *time.Time
+
+	pending  *operation
+	failNext bool // the next create or update fails (see FailNextUpdate)
+}
+
+// stackResource is a resource of a stack.
+type stackResource struct {
+	LogicalID, Type, PhysicalID string
+	Name                        string // the name IAM knows it by
+	Status, StatusReason        string
+	Props                       map[string]any // resolved template properties: what the stack expects
+	DeletionPolicy              string
+	Updated                     time.Time
+	Drift                       *resourceDrift
+}
+
+type event struct {
+	ID, LogicalID, PhysicalID, Type, Status, Reason string
+	Time                                            time.Time
+}
+
+type param struct{ Key, Value string }
+
+// operation is work in progress on a stack or change set, finished when looked at.
+type operation struct {
+	polls    int
+	progress func() // called on a look that still sees the work in progress, if set
+	finish   func()
+}
+
+// look lets pending work advance: each look uses up a poll, the look after the last finishes it.
+func look(op **operation) {
+	if *op == nil {
+		return
+	}
+	if (*op).polls > 0 {
+		(*op).polls--
+		if (*op).progress != nil {
+			(*op).progress()
+		}
+		return
+	}
+	o := *op
+	*op = nil
+	o.finish()
+}
+
+func (rg *region) stackByName(nameOrID string) *stack {
+	for i := len(rg.stacks) - 1; i >= 0; i-- {
+		st := rg.stacks[i]
+		if st.ID == nameOrID || (st.Name == nameOrID && st.Status != "DELETE_COMPLETE") {
+			return st
+		}
+	}
+	return nil
+}
+
+func noStack(name string) *apiError {
+	return validation("Stack with id %s does not exist", name)
+}
+
+func (rg *region) mustStack(nameOrID string) (*stack, error) {
+	if nameOrID == "" {
+		return nil, validation("1 validation error detected: Value null at 'stackName' failed to satisfy constraint: Member must not be null")
+	}
+	st := rg.stackByName(nameOrID)
+	if st == nil {
+		return nil, noStack(nameOrID)
+	}
+	return st, nil
+}
+
+func (s *Server) newStack(rg *region, name string) *stack {
+	st := &stack{
+		ID:        fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/%s", rg.name, rg.account.id, name, s.uuid()),
+		Name:      name,
+		Status:    "REVIEW_IN_PROGRESS",
+		Resources: map[string]*stackResource{},
+		Created:   s.now(),
+	}
+	rg.stacks = append(rg.stacks, st)
+	s.stackEvent(st, "REVIEW_IN_PROGRESS", "User Initiated")
+	return st
+}
+
+func (s *Server) stackEvent(st *stack, status, reason string) {
+	st.Status, st.StatusReason = status, reason
+	s.event(st, event{LogicalID: st.Name, PhysicalID: st.ID, Type: "AWS::CloudFormation::Stack", Status: status, Reason: reason})
+}
+
+func (s *Server) event(st *stack, e event) {
+	e.ID = s.uuid()
+	if e.LogicalID != st.Name || e.Type != "AWS::CloudFormation::Stack" {
+		e.ID = e.LogicalID + "-" + e.Status + "-" + e.ID
+	}
+	e.Time = s.now()
+	st.Events = append(st.Events, e)
+}
+
+func inProgress(status string) bool {
+	return strings.HasSuffix(status, "_IN_PROGRESS") && status != "REVIEW_IN_PROGRESS"
+}
+
+// XML shapes of the answers.
+
+type xmlParam struct {
+	ParameterKey   string `xml:"ParameterKey"`
+	ParameterValue string `xml:"ParameterValue"`
+}
+
+type xmlOutput struct {
+	OutputKey   string `xml:"OutputKey"`
+	OutputValue string `xml:"OutputValue"`
+	Description string `xml:"Description,omitempty"`
+	ExportName  string `xml:"ExportName,omitempty"`
+}
+
+type xmlDriftInfo struct {
+	StackDriftStatus   string     `xml:"StackDriftStatus"`
+	LastCheckTimestamp *time.Time `xml:"LastCheckTimestamp,omitempty"`
+}
+
+type xmlStack struct {
+	StackID                     string       `xml:"StackId"`
+	StackName                   string       `xml:"StackName"`
+	ChangeSetID                 string       `xml:"ChangeSetId,omitempty"`
+	Description                 string       `xml:"Description,omitempty"`
+	Parameters                  []xmlParam   `xml:"Parameters>member,omitempty"`
+	CreationTime                time.Time    `xml:"CreationTime"`
+	DeletionTime                *time.Time   `xml:"DeletionTime,omitempty"`
+	LastUpdatedTime             *time.Time   `xml:"LastUpdatedTime,omitempty"`
+	StackStatus                 string       `xml:"StackStatus"`
+	StackStatusReason           string       `xml:"StackStatusReason,omitempty"`
+	DisableRollback             bool         `xml:"DisableRollback"`
+	Capabilities                []string     `xml:"Capabilities>member,omitempty"`
+	Outputs                     []xmlOutput  `xml:"Outputs>member,omitempty"`
+	Tags                        []xmlTag     `xml:"Tags>member,omitempty"`
+	EnableTerminationProtection bool         `xml:"EnableTerminationProtection"`
+	DriftInformation            xmlDriftInfo `xml:"DriftInformation"`
+}
+
+func xmlParams(ps []param) []xmlParam {
+	var out []xmlParam
+	for _, p := range ps {
+		out = append(out, xmlParam{p.Key, p.Value})
+	}
+	return out
+}
+
+func (st *stack) xml() xmlStack {
+	drift := st.DriftStatus
+	if drift == "" {
+		drift = "NOT_CHECKED"
+	}
+	return xmlStack{StackID: st.ID, StackName: st.Name, ChangeSetID: st.ChangeSetID, Description: st.Description,
+		Parameters: xmlParams(st.Params), CreationTime: st.Created, DeletionTime: st.Deleted, LastUpdatedTime: st.Updated,
+		StackStatus: st.Status, StackStatusReason: st.StatusReason, Capabilities: st.Capabilities, Outputs: st.Outputs,
+		Tags: st.Tags, EnableTerminationProtection: st.TerminationProtection,
+		DriftInformation: xmlDriftInfo{StackDriftStatus: drift, LastCheckTimestamp: st.DriftChecked}}
+}
+
+func (s *Server) region(r *request) *region { return s.account(r.key.account).region(r.region) }
+
+func (s *Server) describeStacks(r *request) (any, error) {
+	rg := s.region(r)
+	var list []*stack
+	if name := r.get("StackName"); name != "" {
+		st, err := rg.mustStack(name)
+		if err != nil {
+			return nil, err
+		}
+		list = []*stack{st}
+	} else {
+		for _, st := range rg.stacks {
+			if st.Status != "DELETE_COMPLETE" {
+				list = append(list, st)
+			}
+		}
+	}
+	var out struct {
+		Stacks []xmlStack `xml:"Stacks>member"`
+	}
+	for _, st := range list {
+		look(&st.pending)
+		out.Stacks = append(out.Stacks, st.xml())
+	}
+	return out, nil
+}
+
+type xmlStackSummary struct {
+	StackID             string       `xml:"StackId"`
+	StackName           string       `xml:"StackName"`
+	TemplateDescription string       `xml:"TemplateDescription,omitempty"`
+	CreationTime        time.Time    `xml:"CreationTime"`
+	LastUpdatedTime     *time.Time   `xml:"LastUpdatedTime,omitempty"`
+	DeletionTime        *time.Time   `xml:"DeletionTime,omitempty"`
+	StackStatus         string       `xml:"StackStatus"`
+	StackStatusReason   string       `xml:"StackStatusReason,omitempty"`
+	DriftInformation    xmlDriftInfo `xml:"DriftInformation"`
+}
+
+// listStacks lists the stacks, deleted ones too, newest first, filtered by status.
+func (s *Server) listStacks(r *request) (any, error) {
+	filter := strs(r.form, "StackStatusFilter")
+	var out struct {
+		Summaries []xmlStackSummary `xml:"StackSummaries>member"`
+	}
+	rg := s.region(r)
+	for i := len(rg.stacks) - 1; i >= 0; i-- {
+		st := rg.stacks[i]
+		if len(filter) > 0 && !slices.Contains(filter, st.Status) {
+			continue
+		}
+		x := st.xml()
+		out.Summaries = append(out.Summaries, xmlStackSummary{StackID: x.StackID, StackName: x.StackName,
+			TemplateDescription: x.Description, CreationTime: x.CreationTime, LastUpdatedTime: x.LastUpdatedTime,
+			DeletionTime: x.DeletionTime, StackStatus: x.StackStatus, StackStatusReason: x.StackStatusReason,
+			DriftInformation: x.DriftInformation})
+	}
+	return out, nil
+}
+
+type xmlEvent struct {
+	StackID              string    `xml:"StackId"`
+	EventID              string    `xml:"EventId"`
+	StackName            string    `xml:"StackName"`
+	LogicalResourceID    string    `xml:"LogicalResourceId"`
+	PhysicalResourceID   string    `xml:"PhysicalResourceId"`
+	ResourceType         string    `xml:"ResourceType"`
+	Timestamp            time.Time `xml:"Timestamp"`
+	ResourceStatus       string    `xml:"ResourceStatus"`
+	ResourceStatusReason string    `xml:"ResourceStatusReason,omitempty"`
+}
+
+// describeStackEvents answers the events newest first, as AWS does.
+func (s *Server) describeStackEvents(r *request) (any, error) {
+	st, err := s.region(r).mustStack(r.get("StackName"))
+	if err != nil {
+		return nil, err
+	}
+	look(&st.pending)
+	var out struct {
+		Events []xmlEvent `xml:"StackEvents>member"`
+	}
+	for i := len(st.Events) - 1; i >= 0; i-- {
+		e := st.Events[i]
+		out.Events = append(out.Events, xmlEvent{st.ID, e.ID, st.Name, e.LogicalID, e.PhysicalID, e.Type, e.Time, e.Status, e.Reason})
+	}
+	return out, nil
+}
+
+func (s *Server) getTemplate(r *request) (any, error) {
+	rg := s.region(r)
+	var body string
+	if cs := r.get("ChangeSetName"); cs != "" {
+		c, err := rg.mustChangeSet(cs, r.get("StackName"))
+		if err != nil {
+			return nil, err
+		}
+		body = c.Template.Body
+	} else {
+		st, err := rg.mustStack(r.get("StackName"))
+		if err != nil {
+			return nil, err
+		}
+		if st.Template != nil {
+			body = st.Template.Body
+		}
+	}
+	return struct {
+		TemplateBody string   `xml:"TemplateBody"`
+		Stages       []string `xml:"StagesAvailable>member"`
+	}{body, []string{"Original", "Processed"}}, nil
+}
+
+type xmlStackResource struct {
+	StackName            string     `xml:"StackName,omitempty"`
+	StackID              string     `xml:"StackId,omitempty"`
+	LogicalResourceID    string     `xml:"LogicalResourceId"`
+	PhysicalResourceID   string     `xml:"PhysicalResourceId,omitempty"`
+	ResourceType         string     `xml:"ResourceType"`
+	Timestamp            *time.Time `xml:"Timestamp,omitempty"`
+	LastUpdatedTimestamp *time.Time `xml:"LastUpdatedTimestamp,omitempty"`
+	ResourceStatus       string     `xml:"ResourceStatus"`
+	ResourceStatusReason string     `xml:"ResourceStatusReason,omitempty"`
+	DriftInformation     struct {
+		StackResourceDriftStatus string `xml:"StackResourceDriftStatus"`
+	} `xml:"DriftInformation"`
+}
+
+func (st *stack) xmlResources(summary bool) []xmlStackResource {
+	var out []xmlStackResource
+	for _, id := range sortedKeys(st.Resources) {
+		res := st.Resources[id]
+		t := res.Updated
+		x := xmlStackResource{LogicalResourceID: id, PhysicalResourceID: res.PhysicalID, ResourceType: res.Type,
+			ResourceStatus: res.Status, ResourceStatusReason: res.StatusReason}
+		if summary {
+			x.LastUpdatedTimestamp = &t
+		} else {
+			x.StackName, x.StackID, x.Timestamp = st.Name, st.ID, &t
+		}
+		x.DriftInformation.StackResourceDriftStatus = "NOT_CHECKED"
+		if res.Drift != nil {
+			x.DriftInformation.StackResourceDriftStatus = res.Drift.Status
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func (s *Server) listStackResources(r *request) (any, error) {
+	st, err := s.region(r).mustStack(r.get("StackName"))
+	if err != nil {
+		return nil, err
+	}
+	look(&st.pending)
+	return struct {
+		Summaries []xmlStackResource `xml:"StackResourceSummaries>member"`
+	}{st.xmlResources(true)}, nil
+}
+
+func (s *Server) describeStackResources(r *request) (any, error) {
+	st, err := s.region(r).mustStack(r.get("StackName"))
+	if err != nil {
+		return nil, err
+	}
+	look(&st.pending)
+	all := st.xmlResources(false)
+	var out struct {
+		Resources []xmlStackResource `xml:"StackResources>member"`
+	}
+	for _, x := range all {
+		if id := r.get("LogicalResourceId"); id == "" || id == x.LogicalResourceID {
+			out.Resources = append(out.Resources, x)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) updateTerminationProtection(r *request) (any, error) {
+	st, err := s.region(r).mustStack(r.get("StackName"))
+	if err != nil {
+		return nil, err
+	}
+	st.TerminationProtection = r.flag("EnableTerminationProtection")
+	return struct {
+		StackID string `xml:"StackId"`
+	}{st.ID}, nil
+}
+
+// deleteStack deletes a stack and the resources it made, except those it retains.
+func (s *Server) deleteStack(r *request) (any, error) {
+	rg := s.region(r)
+	st := rg.stackByName(r.get("StackName"))
+	if st == nil || st.Status == "DELETE_COMPLETE" {
+		return nil, nil // AWS answers success for a stack that does not exist
+	}
+	if st.TerminationProtection {
+		return nil, validation("Stack [%s] cannot be deleted while TerminationProtection is enabled", st.Name)
+	}
+	if inProgress(st.Status) && st.Status != "DELETE_IN_PROGRESS" {
+		return nil, validation("Stack [%s] cannot be deleted while in status %s", st.Name, st.Status)
+	}
+	retain := strs(r.form, "RetainResources")
+	rg.dropChangeSets(st.ID, "")
+	s.stackEvent(st, "DELETE_IN_PROGRESS", "User Initiated")
+	s.start(&st.pending, func() {
+		iam := rg.account.iam
+		for _, id := range sortedKeys(st.Resources) {
+			res := st.Resources[id]
+			s.event(st, event{LogicalID: id, PhysicalID: res.PhysicalID, Type: res.Type, Status: "DELETE_IN_PROGRESS"})
+			status := "DELETE_COMPLETE"
+			if res.DeletionPolicy == "Retain" || slices.Contains(retain, id) {
+				status = "DELETE_SKIPPED"
+			} else if globalTypes[res.Type] {
+				delete(iam.resources, iamKey(res.Type, physicalName(res.Type, res.Props)))
+			}
+			s.event(st, event{LogicalID: id, PhysicalID: res.PhysicalID, Type: res.Type, Status: status})
+		}
+		st.Resources = map[string]*stackResource{}
+		t := s.now()
+		st.Deleted = &t
+		s.stackEvent(st, "DELETE_COMPLETE", "")
+	})
+	return nil, nil
+}
+
+// start begins work that finishes after the endpoint's number of polls.
+func (s *Server) start(op **operation, finish func()) {
+	*op = &operation{polls: s.polls, finish: finish}
+	if s.polls < 0 {
+		look(op)
+	}
+}
