@@ -31,7 +31,7 @@ func start(t *testing.T, opts ...awsfake.Option) *awsfake.Server {
 }
 
 // config is the SDK configuration of an account, with a retryer that backs off briefly.
-func config(srv *awsfake.Server, account string) aws.Config {
+func sdkConfig(srv *awsfake.Server, account string) aws.Config {
 	cfg := srv.Config(account, region)
 	cfg.Retryer = func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
@@ -42,15 +42,15 @@ func config(srv *awsfake.Server, account string) aws.Config {
 }
 
 func cfnClient(srv *awsfake.Server, account string) *cloudformation.Client {
-	return cloudformation.NewFromConfig(config(srv, account))
+	return cloudformation.NewFromConfig(sdkConfig(srv, account))
 }
 
 func stsClient(srv *awsfake.Server, account string) *sts.Client {
-	return sts.NewFromConfig(config(srv, account))
+	return sts.NewFromConfig(sdkConfig(srv, account))
 }
 
 func iamClient(srv *awsfake.Server, account string) *iam.Client {
-	return iam.NewFromConfig(config(srv, account))
+	return iam.NewFromConfig(sdkConfig(srv, account))
 }
 
 // role is a role template as irsagen writes it.

@@ -1,0 +1,117 @@
+package awsfake_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+func TestCallerIdentityPerAccount(t *testing.T) {
+	srv := start(t)
+	for _, account := range []string{platform, network} {
+		out, err := stsClient(srv, account).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *out.Account != account || *out.Arn != "arn:aws:iam::"+account+":user/deployer" {
+			t.Errorf("caller of %s = %s %s", account, *out.Account, *out.Arn)
+		}
+	}
+	// Keys the endpoint does not know are refused as AWS refuses them.
+	cfg := sdkConfig(srv, platform)
+	cfg.Credentials = credentials.NewStaticCredentialsProvider("AKIAUNKNOWN", "x", "")
+	_, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if errorCode(err) != "InvalidClientTokenId" {
+		t.Errorf("unknown key: %v, want InvalidClientTokenId", err)
+	}
+}
+
+func TestAssumeRoleGivesTheRolesAccount(t *testing.T) {
+	srv := start(t)
+	client := stsClient(srv, network)
+	out, err := client.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + platform + ":role/irsagen-deploy"), RoleSessionName: aws.String("apply")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sdkConfig(srv, network)
+	c := out.Credentials
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+	who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *who.Account != platform || *who.Arn != "arn:aws:sts::"+platform+":assumed-role/irsagen-deploy/apply" {
+		t.Errorf("assumed identity = %s %s", *who.Account, *who.Arn)
+	}
+	_, err = client.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + platform + ":role/nobody"), RoleSessionName: aws.String("apply")})
+	if errorCode(err) != "AccessDenied" {
+		t.Errorf("assuming an unknown role: %v, want AccessDenied", err)
+	}
+}
+
+// The standard SDK chain reaches the endpoint through AWS_ENDPOINT_URL, as every AWS tool does.
+func TestEndpointFromEnvironment(t *testing.T) {
+	srv := start(t)
+	for _, kv := range srv.Env(network, "eu-west-1") {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || *who.Account != network {
+		t.Fatalf("GetCallerIdentity = %v, %v", who, err)
+	}
+	if _, err := cloudformation.NewFromConfig(cfg).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{}); err != nil {
+		t.Fatal(err)
+	}
+	calls := srv.Calls()
+	if last := calls[len(calls)-1]; last.Service != "cloudformation" || last.Region != "eu-west-1" || last.Account != network {
+		t.Errorf("last call = %+v", last)
+	}
+}
+
+func TestIAMShowsWhatExists(t *testing.T) {
+	srv := start(t)
+	if err := srv.CreateOIDCProvider(platform, "https://oidc.eks.us-east-1.amazonaws.com/id/ABC", []string{"sts.amazonaws.com"}, []string{"9e99a48a9960b14926bb7f3b02e22da2b0ab7280"}); err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	if err := srv.CreateRole(platform, "made-by-hand", trust); err != nil {
+		t.Fatal(err)
+	}
+	client := iamClient(srv, platform)
+	role, err := client.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("made-by-hand")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := url.QueryUnescape(*role.Role.AssumeRolePolicyDocument)
+	if *role.Role.Arn != "arn:aws:iam::"+platform+":role/made-by-hand" || !strings.Contains(doc, "ec2.amazonaws.com") {
+		t.Errorf("GetRole = %s %s", *role.Role.Arn, doc)
+	}
+	if _, err := client.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("absent")}); errorCode(err) != "NoSuchEntity" {
+		t.Errorf("GetRole of a missing role: %v, want NoSuchEntity", err)
+	}
+	list, err := client.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+	if err != nil || len(list.OpenIDConnectProviderList) != 1 {
+		t.Fatalf("ListOpenIDConnectProviders = %v, %v", list, err)
+	}
+	p, err := client.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: list.OpenIDConnectProviderList[0].Arn})
+	if err != nil || *p.Url != "oidc.eks.us-east-1.amazonaws.com/id/ABC" || p.ClientIDList[0] != "sts.amazonaws.com" {
+		t.Fatalf("GetOpenIDConnectProvider = %+v, %v", p, err)
+	}
+	// The other account sees none of it.
+	other, err := iamClient(srv, network).ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+	if err != nil || len(other.OpenIDConnectProviderList) != 0 {
+		t.Errorf("other account's providers = %v, %v", other, err)
+	}
+}
