@@ -30,6 +30,9 @@ func addDeployFlags(cmd *cobra.Command) {
 	f.StringArray("external-id", nil, "ACCOUNT=ID: the external id for --role-arn of that account")
 	f.String("orphan-region", "", "region where accounts named by --profile or --role-arn but no longer in irsa.yaml are searched for orphans (default: the SDK's region)")
 	f.Int("concurrency", 8, "stacks worked on at once")
+	// Tests poll a local endpoint without waiting.
+	f.Duration("poll-interval", 0, "wait between two looks at a change set or stack (default 3s)")
+	_ = f.MarkHidden("poll-interval")
 }
 
 // deployTarget renders the tree in memory, refuses a DIR that is not what would be written (what
@@ -99,6 +102,7 @@ func credentialFlags(v *viper.Viper) (map[string]deploy.Credentials, error) {
 func deployOptions(v *viper.Viper, res *generator.Result, progress func(string, ...any)) deploy.Options {
 	return deploy.Options{
 		Concurrency:  v.GetInt("concurrency"),
+		PollInterval: v.GetDuration("poll-interval"),
 		FormerRegion: v.GetString("orphan-region"),
 		StackPrefix:  res.Plan.StackPrefix,
 		Progress:     progress,

@@ -156,6 +156,13 @@ func makeChangeSet(ctx context.Context, acc *account, sr *StackReview, csType ty
 	if err != nil {
 		return err
 	}
+	if out != nil && out.Status != types.ChangeSetStatusFailed && out.ExecutionStatus != types.ExecutionStatusAvailable {
+		// Executed (CloudFormation keeps the change set it executed), or stale: make it again.
+		if _, err := acc.cfn.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: aws.String(s.Name), ChangeSetName: out.ChangeSetId}); err != nil && !notFound(err) {
+			return fmt.Errorf("deleting the old change set %s: %w", name, err)
+		}
+		out = nil
+	}
 	if out == nil {
 		created, err := acc.cfn.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{
 			StackName:     aws.String(s.Name),
@@ -325,8 +332,9 @@ func Discard(ctx context.Context, r *Review, opts Options) {
 
 func discard(ctx context.Context, sr *StackReview, opts *Options) {
 	if sr.created {
-		// Deleting the stack that holds only the change set deletes both.
-		if _, err := sr.acc.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(sr.Name)}); err != nil {
+		// Deleting the stack that holds only the change set deletes both. It is waited for, so
+		// that an apply right after finds no stack rather than one being deleted.
+		if err := deleteStack(ctx, sr.acc, sr.Name, opts); err != nil {
 			opts.Progress("%s: could not delete the empty stack made for the plan: %v", sr.Name, err)
 		}
 	} else if _, err := sr.acc.cfn.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: aws.String(sr.Name), ChangeSetName: aws.String(sr.changeSetID)}); err != nil && !notFound(err) {

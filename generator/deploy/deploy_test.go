@@ -1,0 +1,477 @@
+package deploy_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/irsagen/irsagen/generator"
+	"github.com/irsagen/irsagen/generator/deploy"
+	"github.com/irsagen/irsagen/internal/awsfake"
+)
+
+const (
+	platformID = "111122223333"
+	securityID = "444455556666"
+	region     = "us-east-1"
+)
+
+// fleet is a config of two accounts: web's roles in platform, where the cluster runs, and
+// audit's in security. extra is appended to serviceAccounts.
+func fleet(extra string, accounts ...string) string {
+	if accounts == nil {
+		accounts = []string{"platform", "security"}
+	}
+	ids := map[string]string{"platform": platformID, "security": securityID}
+	var b strings.Builder
+	b.WriteString("apiVersion: irsagen/v1\nkind: Config\naccounts:\n")
+	for _, a := range accounts {
+		fmt.Fprintf(&b, "  - name: %s\n    id: %q\n    region: %s\n    deploy: {profile: %s}\n", a, ids[a], region, a)
+	}
+	b.WriteString(`clusters:
+  - name: prod
+    account: platform
+    region: us-east-1
+    oidcIssuer: https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF
+serviceAccounts:
+  - name: app
+    namespace: web
+    clusters: [prod]
+    roleName: web-app
+    managedPolicies: [AmazonS3ReadOnlyAccess]
+`)
+	if slices.Contains(accounts, "security") {
+		b.WriteString(`  - name: audit
+    namespace: sec
+    clusters: [prod]
+    account: security
+    roleName: sec-audit
+`)
+	}
+	b.WriteString(extra)
+	return b.String()
+}
+
+// render renders a config in memory, as plan and apply do.
+func render(t *testing.T, config string) *generator.Result {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "irsa.yaml")
+	if err := os.WriteFile(path, []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := generator.Generate(generator.Options{ConfigPath: path})
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	return res
+}
+
+func target(t *testing.T, config string, flags map[string]deploy.Credentials) *deploy.Fleet {
+	t.Helper()
+	f, err := deploy.NewFleet(render(t, config), deploy.Selection{}, flags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// endpoint starts the local AWS endpoint with both accounts and points the SDK's standard
+// chain at it: a profile per account in a credentials file of the test's own, and nothing else.
+func endpoint(t *testing.T, accounts awsfake.Accounts) *awsfake.Server {
+	t.Helper()
+	if accounts == nil {
+		accounts = awsfake.Accounts{platformID: {}, securityID: {}}
+	}
+	srv := awsfake.New(t, accounts)
+	dir := t.TempDir()
+	var creds strings.Builder
+	for name, id := range map[string]string{"platform": platformID, "security": securityID} {
+		if _, ok := accounts[id]; !ok {
+			continue
+		}
+		c := srv.Credentials(id)
+		fmt.Fprintf(&creds, "[%s]\naws_access_key_id = %s\naws_secret_access_key = %s\n\n", name, c.AccessKeyID, c.SecretAccessKey)
+	}
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", write("credentials", creds.String()))
+	t.Setenv("AWS_CONFIG_FILE", write("config", ""))
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL())
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_REGION", region)
+	for _, v := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
+		t.Setenv(v, "")
+	}
+	return srv
+}
+
+func options() deploy.Options {
+	return deploy.Options{PollInterval: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
+}
+
+func plan(t *testing.T, f *deploy.Fleet, opts deploy.Options) *deploy.Review {
+	t.Helper()
+	r, err := deploy.Plan(context.Background(), f, opts)
+	if err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	for _, s := range r.Failed() {
+		t.Errorf("plan of %s failed: %s", s.Name, s.Error)
+	}
+	return r
+}
+
+// apply plans with the change sets kept and applies, as irsagen apply does.
+func apply(t *testing.T, f *deploy.Fleet, opts deploy.Options) (*deploy.Review, *deploy.Result) {
+	t.Helper()
+	opts.Keep = true
+	r, err := deploy.Plan(context.Background(), f, opts)
+	if err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	return r, deploy.Apply(context.Background(), r, opts)
+}
+
+func actions(r *deploy.Review) map[string]string {
+	m := map[string]string{}
+	for _, s := range r.Stacks {
+		m[s.Name] = s.Action
+	}
+	return m
+}
+
+func outcomes(r *deploy.Result) map[string]string {
+	m := map[string]string{}
+	for _, o := range r.Stacks {
+		m[o.Stack] = o.Outcome
+	}
+	return m
+}
+
+func cfn(srv *awsfake.Server, account string) *cloudformation.Client {
+	return cloudformation.NewFromConfig(srv.Config(account, region))
+}
+
+// live returns the stacks of an account that are not deleted, by name.
+func live(t *testing.T, srv *awsfake.Server, account string) map[string]types.Stack {
+	t.Helper()
+	out, err := cfn(srv, account).DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]types.Stack{}
+	for _, s := range out.Stacks {
+		if s.StackStatus != types.StackStatusDeleteComplete {
+			m[aws.ToString(s.StackName)] = s
+		}
+	}
+	return m
+}
+
+var allStacks = []string{"irsa-platform-oidc-providers", "irsa-platform-roles", "irsa-security-oidc-providers", "irsa-security-roles"}
+
+func TestFirstDeployThenNoChanges(t *testing.T) {
+	srv := endpoint(t, nil)
+	f := target(t, fleet(""), nil)
+	if got := stackNames(f); !slices.Equal(got, allStacks) {
+		t.Fatalf("stacks = %v, want %v", got, allStacks)
+	}
+
+	r := plan(t, f, options())
+	for _, name := range allStacks {
+		if got := actions(r)[name]; got != deploy.ActionCreate {
+			t.Errorf("first plan: %s = %q, want create", name, got)
+		}
+	}
+	if !r.Changes() {
+		t.Error("first plan: Changes() = false")
+	}
+	// plan leaves nothing behind: not the change sets, not the stacks made to hold them.
+	for _, id := range []string{platformID, securityID} {
+		if l := live(t, srv, id); len(l) != 0 {
+			t.Errorf("account %s after plan: stacks %v, want none", id, l)
+		}
+	}
+
+	_, res := apply(t, f, options())
+	if res.Failed() {
+		t.Fatalf("apply failed: %+v", res.Stacks)
+	}
+	for _, name := range allStacks {
+		if got := outcomes(res)[name]; got != deploy.OutcomeCreated {
+			t.Errorf("apply: %s = %q, want created", name, got)
+		}
+	}
+	for _, id := range []string{platformID, securityID} {
+		for name, s := range live(t, srv, id) {
+			if s.StackStatus != types.StackStatusCreateComplete {
+				t.Errorf("%s: %s", name, s.StackStatus)
+			}
+			if !aws.ToBool(s.EnableTerminationProtection) {
+				t.Errorf("%s: no termination protection", name)
+			}
+			if tagOf(s.Tags, deploy.TagManaged) != "true" || tagOf(s.Tags, deploy.TagAccount) == "" {
+				t.Errorf("%s: tags %v", name, s.Tags)
+			}
+			pol, err := cfn(srv, id).GetStackPolicy(context.Background(), &cloudformation.GetStackPolicyInput{StackName: s.StackName})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := aws.ToString(pol.StackPolicyBody), deploy.StackPolicy(false, false); got != want {
+				t.Errorf("%s: stack policy %s, want %s", name, got, want)
+			}
+		}
+	}
+
+	r = plan(t, f, options())
+	if r.Changes() {
+		t.Errorf("second plan: Changes() = true: %v", actions(r))
+	}
+	for _, name := range allStacks {
+		if got := actions(r)[name]; got != deploy.ActionNone {
+			t.Errorf("second plan: %s = %q, want none", name, got)
+		}
+	}
+	out, err := cfn(srv, platformID).ListChangeSets(context.Background(), &cloudformation.ListChangeSetsInput{StackName: aws.String("irsa-platform-roles")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Summaries) != 0 {
+		t.Errorf("change sets left after plan: %d", len(out.Summaries))
+	}
+}
+
+func TestOneServiceAccountAddedChangesOneStack(t *testing.T) {
+	srv := endpoint(t, nil)
+	if _, res := apply(t, target(t, fleet(""), nil), options()); res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	r := plan(t, target(t, fleet(`  - name: worker
+    namespace: web
+    clusters: [prod]
+    roleName: web-worker
+`), nil), options())
+	var changed []string
+	for _, s := range r.Stacks {
+		if s.Action != deploy.ActionNone {
+			changed = append(changed, s.Name)
+		}
+	}
+	if !slices.Equal(changed, []string{"irsa-platform-roles"}) {
+		t.Fatalf("changed stacks = %v, want [irsa-platform-roles]", changed)
+	}
+	s := stack(r, "irsa-platform-roles")
+	if len(s.Changes) != 1 || s.Changes[0].Action != "Add" || s.Changes[0].Type != "AWS::IAM::Role" || len(s.Changes[0].Hazards) != 0 {
+		t.Fatalf("changes = %s", dump(s.Changes))
+	}
+	_ = srv
+}
+
+func TestRoleRenamedIsFlaggedAndRefused(t *testing.T) {
+	srv := endpoint(t, nil)
+	if _, res := apply(t, target(t, fleet(""), nil), options()); res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	renamed := target(t, strings.Replace(fleet(""), "roleName: web-app", "roleName: web-application", 1), nil)
+	r := plan(t, renamed, options())
+	s := stack(r, "irsa-platform-roles")
+	var flagged bool
+	for _, c := range s.Changes {
+		if c.Type == "AWS::IAM::Role" && (slices.Contains(c.Hazards, deploy.HazardDeletion) || slices.Contains(c.Hazards, deploy.HazardReplacement)) {
+			flagged = true
+		}
+	}
+	if !flagged {
+		t.Fatalf("renaming a role is not flagged: %s", dump(s.Changes))
+	}
+	var text strings.Builder
+	if err := r.Write(&text, deploy.FormatText); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "!!! ") {
+		t.Errorf("text review does not flag it:\n%s", text.String())
+	}
+
+	// Without --allow-delete apply refuses, and the role is still there.
+	_, res := apply(t, renamed, options())
+	if got := outcomes(res)["irsa-platform-roles"]; got != deploy.OutcomeFailed {
+		t.Fatalf("apply without allow: %s = %q, want failed", "irsa-platform-roles", got)
+	}
+	if n := srv.CallCount("ExecuteChangeSet"); n != 4 {
+		t.Errorf("ExecuteChangeSet calls = %d, want the 4 of the first deploy only", n)
+	}
+	opts := options()
+	opts.AllowDelete, opts.AllowReplace = true, true
+	if _, res := apply(t, renamed, opts); res.Failed() {
+		t.Fatalf("apply with allow: %+v", res.Stacks)
+	}
+	// The lasting policy is back.
+	pol, err := cfn(srv, platformID).GetStackPolicy(context.Background(), &cloudformation.GetStackPolicyInput{StackName: aws.String("irsa-platform-roles")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(pol.StackPolicyBody); got != deploy.StackPolicy(false, false) {
+		t.Errorf("stack policy after the run = %s", got)
+	}
+}
+
+func TestTrustChangeIsFlagged(t *testing.T) {
+	endpoint(t, nil)
+	if _, res := apply(t, target(t, fleet(""), nil), options()); res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	// Another namespace: another subject may assume the role.
+	moved := strings.Replace(fleet(""), "namespace: web\n", "namespace: web2\n", 1)
+	r := plan(t, target(t, moved, nil), options())
+	s := stack(r, "irsa-platform-roles")
+	var trust *deploy.ResourceChange
+	for _, c := range s.Changes {
+		if slices.Contains(c.Hazards, deploy.HazardTrust) {
+			trust = c
+		}
+	}
+	if trust == nil {
+		t.Fatalf("trust change not flagged: %s", dump(s.Changes))
+	}
+	for _, p := range trust.Properties {
+		if p.Name == "AssumeRolePolicyDocument" && !strings.Contains(p.After, "system:serviceaccount:web2:app") {
+			t.Errorf("after value %q does not name the new subject", p.After)
+		}
+	}
+}
+
+func TestAccountRemovedLeavesOrphans(t *testing.T) {
+	srv := endpoint(t, nil)
+	if _, res := apply(t, target(t, fleet(""), nil), options()); res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	// security left irsa.yaml; its credentials are still given, so it is searched.
+	f := target(t, fleet("", "platform"), map[string]deploy.Credentials{"security": {Profile: "security"}})
+	opts := options()
+	opts.FormerRegion = region
+	r := plan(t, f, opts)
+	var orphans []string
+	for _, o := range r.Orphans {
+		orphans = append(orphans, o.Name)
+	}
+	if want := []string{"irsa-security-oidc-providers", "irsa-security-roles"}; !slices.Equal(orphans, want) {
+		t.Fatalf("orphans = %v, want %v", orphans, want)
+	}
+	if !r.Changes() {
+		t.Error("orphans are changes")
+	}
+	// apply leaves them without --delete-orphans ...
+	if _, res := apply(t, f, opts); res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	if n := len(live(t, srv, securityID)); n != 2 {
+		t.Fatalf("security has %d stacks after apply without --delete-orphans, want 2", n)
+	}
+	// ... and deletes them with it, termination protection notwithstanding.
+	opts.DeleteOrphans = true
+	_, res := apply(t, f, opts)
+	if res.Failed() {
+		t.Fatalf("apply --delete-orphans: %+v", res.Stacks)
+	}
+	if got := outcomes(res)["irsa-security-roles"]; got != deploy.OutcomeDeleted {
+		t.Errorf("irsa-security-roles: %q, want deleted", got)
+	}
+	if l := live(t, srv, securityID); len(l) != 0 {
+		t.Errorf("security still has %v", l)
+	}
+	if n := len(live(t, srv, platformID)); n != 2 {
+		t.Errorf("platform has %d stacks, want 2", n)
+	}
+}
+
+func TestWrongAccountIsRefusedBeforeAnyChange(t *testing.T) {
+	srv := endpoint(t, nil)
+	// platform's profile holds security's credentials.
+	f := target(t, fleet(""), map[string]deploy.Credentials{"platform": {Profile: "security"}})
+	_, err := deploy.Plan(context.Background(), f, options())
+	var wrong *deploy.WrongAccountError
+	if !errors.As(err, &wrong) || wrong.Account != "platform" || wrong.Got != securityID {
+		t.Fatalf("err = %v, want the platform account refused", err)
+	}
+	for _, c := range srv.Calls() {
+		if c.Action != "GetCallerIdentity" {
+			t.Errorf("call %s %s made before the credentials were accepted", c.Service, c.Action)
+		}
+	}
+	if srv.CallCount("GetCallerIdentity") == 0 {
+		t.Error("STS was not asked")
+	}
+}
+
+func TestThrottlingIsRetried(t *testing.T) {
+	srv := endpoint(t, nil)
+	srv.Throttle(3, "CreateChangeSet")
+	srv.Throttle(2, "ExecuteChangeSet")
+	srv.Throttle(4, "DescribeStacks")
+	_, res := apply(t, target(t, fleet(""), nil), options())
+	if res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	throttled := 0
+	for _, c := range srv.Calls() {
+		if c.Error == "Throttling" {
+			throttled++
+		}
+	}
+	if throttled != 9 {
+		t.Errorf("throttled calls = %d, want 9", throttled)
+	}
+}
+
+func stackNames(f *deploy.Fleet) []string {
+	var out []string
+	for _, s := range f.Stacks {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+func stack(r *deploy.Review, name string) *deploy.StackReview {
+	for _, s := range r.Stacks {
+		if s.Name == name {
+			return s
+		}
+	}
+	panic("no stack " + name)
+}
+
+func tagOf(tags []types.Tag, key string) string {
+	for _, t := range tags {
+		if aws.ToString(t.Key) == key {
+			return aws.ToString(t.Value)
+		}
+	}
+	return ""
+}
+
+func dump(cs []*deploy.ResourceChange) string {
+	var b strings.Builder
+	for _, c := range cs {
+		fmt.Fprintf(&b, "\n  %s %s %s %s hazards=%v", c.Action, c.Type, c.LogicalID, c.Replacement, c.Hazards)
+		for _, p := range c.Properties {
+			fmt.Fprintf(&b, "\n    %s %s", p.Name, p.RequiresRecreation)
+		}
+	}
+	return b.String()
+}
