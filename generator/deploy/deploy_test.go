@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -258,7 +259,7 @@ func TestFirstDeployThenNoChanges(t *testing.T) {
 }
 
 func TestOneServiceAccountAddedChangesOneStack(t *testing.T) {
-	srv := endpoint(t, nil)
+	endpoint(t, nil)
 	if _, res := apply(t, target(t, fleet(""), nil), options()); res.Failed() {
 		t.Fatalf("apply: %+v", res.Stacks)
 	}
@@ -280,7 +281,6 @@ func TestOneServiceAccountAddedChangesOneStack(t *testing.T) {
 	if len(s.Changes) != 1 || s.Changes[0].Action != "Add" || s.Changes[0].Type != "AWS::IAM::Role" || len(s.Changes[0].Hazards) != 0 {
 		t.Fatalf("changes = %s", dump(s.Changes))
 	}
-	_ = srv
 }
 
 func TestRoleRenamedIsFlaggedAndRefused(t *testing.T) {
@@ -474,4 +474,94 @@ func dump(cs []*deploy.ResourceChange) string {
 		}
 	}
 	return b.String()
+}
+
+// withStage adds a cluster, stage, to every ServiceAccount: each account's providers stack gets
+// a provider and its roles stack a trust statement.
+func withStage(config string) string {
+	config = strings.Replace(config, "clusters:\n", `clusters:
+  - name: stage
+    account: platform
+    region: us-east-1
+    oidcIssuer: https://oidc.eks.us-east-1.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210
+`, 1)
+	return strings.ReplaceAll(config, "clusters: [prod]", "clusters: [prod, stage]")
+}
+
+func TestFailedStackStopsOnlyItsDependentsAndRerunResumes(t *testing.T) {
+	srv := endpoint(t, nil)
+	if _, res := apply(t, target(t, fleet(""), nil), options()); res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	if err := srv.FailNextUpdate(platformID, region, "irsa-platform-oidc-providers"); err != nil {
+		t.Fatal(err)
+	}
+	f := target(t, withStage(fleet("")), nil)
+	r, res := apply(t, f, options())
+	for _, name := range allStacks {
+		if got := actions(r)[name]; got != deploy.ActionUpdate {
+			t.Errorf("plan: %s = %q, want update", name, got)
+		}
+	}
+	want := map[string]string{
+		"irsa-platform-oidc-providers": deploy.OutcomeFailed,
+		"irsa-platform-roles":          deploy.OutcomeSkipped, // depends on the providers
+		"irsa-security-oidc-providers": deploy.OutcomeUpdated,
+		"irsa-security-roles":          deploy.OutcomeUpdated,
+	}
+	if got := outcomes(res); !maps.Equal(got, want) {
+		t.Fatalf("outcomes = %v, want %v", got, want)
+	}
+	for _, o := range res.Stacks {
+		if o.Stack == "irsa-platform-oidc-providers" && (len(o.Events) == 0 || !strings.Contains(strings.Join(o.Events, "\n"), "already exists")) {
+			t.Errorf("the failure is not explained by its events: %q", o.Events)
+		}
+	}
+	if st, _ := srv.Stack(platformID, region, "irsa-platform-oidc-providers"); st.Status != "UPDATE_ROLLBACK_COMPLETE" {
+		t.Errorf("providers stack is %s", st.Status)
+	}
+
+	// The re-run updates the rolled-back stack and its dependent; the rest has no changes.
+	_, res = apply(t, f, options())
+	want = map[string]string{
+		"irsa-platform-oidc-providers": deploy.OutcomeUpdated,
+		"irsa-platform-roles":          deploy.OutcomeUpdated,
+		"irsa-security-oidc-providers": deploy.OutcomeUnchanged,
+		"irsa-security-roles":          deploy.OutcomeUnchanged,
+	}
+	if got := outcomes(res); !maps.Equal(got, want) {
+		t.Fatalf("re-run outcomes = %v, want %v", got, want)
+	}
+	if plan(t, f, options()).Changes() {
+		t.Error("changes left after the re-run")
+	}
+}
+
+func TestFailedCreateIsRecreated(t *testing.T) {
+	// A role made by hand has the name of one irsagen creates.
+	srv := endpoint(t, awsfake.Accounts{platformID: {Roles: []string{"web-app"}}, securityID: {}})
+	f := target(t, fleet(""), nil)
+	_, res := apply(t, f, options())
+	if got := outcomes(res)["irsa-platform-roles"]; got != deploy.OutcomeFailed {
+		t.Fatalf("irsa-platform-roles = %q, want failed", got)
+	}
+	if got := outcomes(res)["irsa-security-roles"]; got != deploy.OutcomeCreated {
+		t.Errorf("irsa-security-roles = %q, want created", got)
+	}
+	if st, _ := srv.Stack(platformID, region, "irsa-platform-roles"); st.Status != "ROLLBACK_COMPLETE" {
+		t.Fatalf("roles stack is %s, want ROLLBACK_COMPLETE", st.Status)
+	}
+	if err := srv.DeleteRole(platformID, "web-app"); err != nil {
+		t.Fatal(err)
+	}
+	r, res := apply(t, f, options())
+	if got := actions(r)["irsa-platform-roles"]; got != deploy.ActionRecreate {
+		t.Errorf("plan: irsa-platform-roles = %q, want recreate", got)
+	}
+	if got := outcomes(res)["irsa-platform-roles"]; got != deploy.OutcomeCreated {
+		t.Fatalf("re-run: irsa-platform-roles = %q (%+v), want created", got, res.Stacks)
+	}
+	if st, _ := srv.Stack(platformID, region, "irsa-platform-roles"); st.Status != "CREATE_COMPLETE" || !st.TerminationProtection {
+		t.Errorf("roles stack is %s, protection %v", st.Status, st.TerminationProtection)
+	}
 }
