@@ -21,6 +21,7 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/sync v0.19.0
 	golang.org/x/sys v0.48.0
+	golang.org/x/term v0.37.0
 	golang.org/x/text v0.31.0
 	sigs.k8s.io/kustomize/api v0.21.2
 	sigs.k8s.io/kustomize/kyaml v0.21.2

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
+	"golang.org/x/term"
 
 	"github.com/irsagen/irsagen/generator"
 	"github.com/irsagen/irsagen/generator/deploy"
@@ -122,14 +123,10 @@ func progressLines(w io.Writer) func(string, ...any) {
 	}
 }
 
-// isTerminal reports whether r or w is a terminal.
+// isTerminal reports whether f is a terminal (not merely a character device such as /dev/null).
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := file.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(file.Fd()))
 }
 
 // awsFailure is a failure to talk to AWS or a refusal of the credentials: exit 3.
