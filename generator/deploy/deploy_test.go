@@ -291,20 +291,21 @@ func TestRoleRenamedIsFlaggedAndRefused(t *testing.T) {
 	renamed := target(t, strings.Replace(fleet(""), "roleName: web-app", "roleName: web-application", 1), nil)
 	r := plan(t, renamed, options())
 	s := stack(r, "irsa-platform-roles")
-	var flagged bool
+	var removed *deploy.ResourceChange
 	for _, c := range s.Changes {
-		if c.Type == "AWS::IAM::Role" && (slices.Contains(c.Hazards, deploy.HazardDeletion) || slices.Contains(c.Hazards, deploy.HazardReplacement)) {
-			flagged = true
+		if c.Action == "Remove" {
+			removed = c
 		}
 	}
-	if !flagged {
-		t.Fatalf("renaming a role is not flagged: %s", dump(s.Changes))
+	if removed == nil || removed.Name != "web-app" || removed.ReplacedBy != "web-application" ||
+		!slices.Contains(removed.Hazards, deploy.HazardReplacement) || !slices.Contains(removed.Hazards, deploy.HazardDeletion) {
+		t.Fatalf("renaming a role is not flagged as its replacement: %s", dump(s.Changes))
 	}
 	var text strings.Builder
 	if err := r.Write(&text, deploy.FormatText); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text.String(), "!!! ") {
+	if !strings.Contains(text.String(), "(web-app) replaced by web-application\n") || !strings.Contains(text.String(), "    !!! REPLACEMENT") {
 		t.Errorf("text review does not flag it:\n%s", text.String())
 	}
 
@@ -468,7 +469,7 @@ func tagOf(tags []types.Tag, key string) string {
 func dump(cs []*deploy.ResourceChange) string {
 	var b strings.Builder
 	for _, c := range cs {
-		fmt.Fprintf(&b, "\n  %s %s %s %s hazards=%v", c.Action, c.Type, c.LogicalID, c.Replacement, c.Hazards)
+		fmt.Fprintf(&b, "\n  %s %s %s %s %s hazards=%v replacedBy=%s moved=%s%s", c.Action, c.Type, c.LogicalID, c.Name, c.Replacement, c.Hazards, c.ReplacedBy, c.MovedFrom, c.MovedTo)
 		for _, p := range c.Properties {
 			fmt.Fprintf(&b, "\n    %s %s", p.Name, p.RequiresRecreation)
 		}
@@ -563,5 +564,34 @@ func TestFailedCreateIsRecreated(t *testing.T) {
 	}
 	if st, _ := srv.Stack(platformID, region, "irsa-platform-roles"); st.Status != "CREATE_COMPLETE" || !st.TerminationProtection {
 		t.Errorf("roles stack is %s, protection %v", st.Status, st.TerminationProtection)
+	}
+}
+
+func TestMoveBetweenStacksIsFlagged(t *testing.T) {
+	endpoint(t, nil)
+	var sas strings.Builder
+	for i := range 6 {
+		fmt.Fprintf(&sas, "  - name: svc%d\n    namespace: web\n    clusters: [prod]\n", i)
+	}
+	config := fleet(sas.String(), "platform")
+	if _, res := apply(t, target(t, config, nil), options()); res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	// A second role stack: the jump hash moves some roles into it.
+	r := plan(t, target(t, strings.Replace(config, "region: us-east-1\n    deploy:", "region: us-east-1\n    roleStacks: 2\n    deploy:", 1), nil), options())
+	moves := 0
+	for _, s := range r.Stacks {
+		for _, c := range s.Changes {
+			if !slices.Contains(c.Hazards, deploy.HazardMove) {
+				continue
+			}
+			moves++
+			if c.Action == "Remove" && (s.Name != "irsa-platform-roles" || c.MovedTo == "") {
+				t.Errorf("%s: %s", s.Name, dump([]*deploy.ResourceChange{c}))
+			}
+		}
+	}
+	if moves == 0 || moves%2 != 0 {
+		t.Fatalf("moves flagged: %d (removal and addition each), review: %v", moves, actions(r))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -15,6 +16,8 @@ const (
 )
 
 var hazardText = map[string]string{
+	HazardMove:        "MOVE between stacks: the new stack would create it before the old one deletes it, which fails",
+	HazardExists:      "EXISTS outside CloudFormation: creating it fails; apply --import adopts it into this stack",
 	HazardReplacement: "REPLACEMENT: deleted and created again; pods lose their credentials meanwhile",
 	HazardDeletion:    "DELETION",
 	HazardTrust:       "TRUST POLICY CHANGE: who may assume this role changes",
@@ -71,6 +74,16 @@ func (c *ResourceChange) line() string {
 	l := fmt.Sprintf("%s %s %s", actionSign[c.Action], c.Type, c.LogicalID)
 	if c.PhysicalID != "" {
 		l += " (" + c.PhysicalID + ")"
+	} else if c.Name != "" {
+		l += " (" + c.Name + ")"
+	}
+	switch {
+	case c.ReplacedBy != "":
+		l += " replaced by " + c.ReplacedBy
+	case c.MovedTo != "":
+		l += " moves to stack " + c.MovedTo
+	case c.MovedFrom != "":
+		l += " moves from stack " + c.MovedFrom
 	}
 	return l
 }
@@ -103,7 +116,7 @@ func (r *Review) markdown() string {
 	var b strings.Builder
 	b.WriteString("### irsagen plan\n\n" + r.summary() + "\n\n")
 	if n := r.Hazards(); n > 0 {
-		fmt.Fprintf(&b, "> [!WARNING]\n> %d changes replace or delete a role or provider, or change who may assume a role.\n\n", n)
+		fmt.Fprintf(&b, "> [!WARNING]\n> %d changes need attention: they replace, delete or move a role or provider, change who may assume a role, or create what exists already.\n\n", n)
 	}
 	b.WriteString("| stack | account | region | plan |\n|---|---|---|---|\n")
 	for _, s := range r.Stacks {
@@ -136,7 +149,7 @@ func (r *Review) markdown() string {
 }
 
 func (s *StackReview) hasAny() bool {
-	return s.has(HazardReplacement) || s.has(HazardDeletion) || s.has(HazardTrust)
+	return slices.ContainsFunc(s.Changes, func(c *ResourceChange) bool { return len(c.Hazards) > 0 })
 }
 
 func (r *Review) summary() string {

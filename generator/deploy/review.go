@@ -51,6 +51,12 @@ const (
 	HazardReplacement = "replacement" // deleted and created again: pods lose their credentials meanwhile
 	HazardDeletion    = "deletion"
 	HazardTrust       = "trust-policy" // who may assume the role changes
+	// HazardMove: a role or provider leaves one stack for another. The stack that now holds it
+	// would create it before the other deletes it, which fails.
+	HazardMove = "move"
+	// HazardExists: what the change set adds exists already outside CloudFormation (made by
+	// eksctl, Terraform or by hand): creating it fails; apply --import adopts it.
+	HazardExists = "exists"
 )
 
 // ResourceChange is one resource that a change set adds, modifies, removes or imports.
@@ -59,9 +65,17 @@ type ResourceChange struct {
 	LogicalID   string            `json:"logicalId"`
 	PhysicalID  string            `json:"physicalId,omitempty"`
 	Type        string            `json:"type"`
+	Name        string            `json:"name,omitempty"`        // the IAM name: RoleName, provider Url, ManagedPolicyName
 	Replacement string            `json:"replacement,omitempty"` // True, False, Conditional
+	// ReplacedBy names the role that replaces a removed one for the same ServiceAccount (a
+	// renamed role); MovedTo and MovedFrom name the other stack of a move.
+	ReplacedBy string `json:"replacedBy,omitempty"`
+	MovedTo    string `json:"movedTo,omitempty"`
+	MovedFrom  string `json:"movedFrom,omitempty"`
 	Properties  []*PropertyChange `json:"properties,omitempty"`
 	Hazards     []string          `json:"hazards,omitempty"`
+
+	before, after map[string]any // the resource's properties, when CloudFormation gives them
 }
 
 // PropertyChange is one property that changes, with its values when CloudFormation gives them.
@@ -146,6 +160,12 @@ func resourceChanges(changes []types.Change) []*ResourceChange {
 			PhysicalID: aws.ToString(rc.PhysicalResourceId), Type: aws.ToString(rc.ResourceType),
 			Replacement: string(rc.Replacement),
 		}
+		before, after := properties(rc.BeforeContext), properties(rc.AfterContext)
+		c.Name = iamName(c.Type, after)
+		if c.Name == "" {
+			c.Name = iamName(c.Type, before)
+		}
+		c.before, c.after = before, after
 		seen := map[string]*PropertyChange{}
 		for _, d := range rc.Details {
 			t := d.Target
@@ -204,4 +224,73 @@ func compactJSON(s string) string {
 		return s
 	}
 	return string(b)
+}
+
+// properties reads a change's BeforeContext or AfterContext: {"Properties": {...}}.
+func properties(context *string) map[string]any {
+	var c struct {
+		Properties map[string]any `json:"Properties"`
+	}
+	if context == nil || json.Unmarshal([]byte(*context), &c) != nil {
+		return nil
+	}
+	return c.Properties
+}
+
+// iamName is the name that IAM knows a resource by.
+func iamName(typ string, props map[string]any) string {
+	key := map[string]string{"AWS::IAM::Role": "RoleName", "AWS::IAM::OIDCProvider": "Url", "AWS::IAM::ManagedPolicy": "ManagedPolicyName"}[typ]
+	v, _ := props[key].(string)
+	return v
+}
+
+// pairChanges finds, across the whole review, the removals that belong with an addition: a role
+// or provider with the same name added to another stack (a move), and a role of the same
+// ServiceAccount added under another name (a rename: a replacement).
+func (r *Review) pairChanges() {
+	type added struct {
+		stack string
+		c     *ResourceChange
+	}
+	byName := map[string]added{}
+	byDescription := map[string]added{}
+	for _, s := range r.Stacks {
+		for _, c := range s.Changes {
+			if c.Action != string(types.ChangeActionAdd) || !guarded[c.Type] {
+				continue
+			}
+			if c.Name != "" {
+				byName[c.Type+"\x00"+c.Name] = added{s.Name, c}
+			}
+			if d, _ := c.after["Description"].(string); d != "" && c.Type == "AWS::IAM::Role" {
+				byDescription[d] = added{s.Name, c}
+			}
+		}
+	}
+	for _, s := range r.Stacks {
+		for _, c := range s.Changes {
+			if c.Action != string(types.ChangeActionRemove) || !guarded[c.Type] {
+				continue
+			}
+			if a, ok := byName[c.Type+"\x00"+c.Name]; ok && c.Name != "" && a.stack != s.Name {
+				c.MovedTo, a.c.MovedFrom = a.stack, s.Name
+				c.Hazards = appendOnce(c.Hazards, HazardMove)
+				a.c.Hazards = appendOnce(a.c.Hazards, HazardMove)
+				continue
+			}
+			if d, _ := c.before["Description"].(string); d != "" {
+				if a, ok := byDescription[d]; ok && a.c.Name != c.Name {
+					c.ReplacedBy = a.c.Name
+					c.Hazards = appendOnce(c.Hazards, HazardReplacement)
+				}
+			}
+		}
+	}
+}
+
+func appendOnce(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
 }
