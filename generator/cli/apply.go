@@ -37,6 +37,7 @@ func newApply(stdout io.Writer) *cobra.Command {
 			opts.Keep = true // the review's change sets are the ones executed
 			opts.AllowReplace, opts.AllowDelete = v.GetBool("allow-replace"), v.GetBool("allow-delete")
 			opts.DeleteOrphans = v.GetBool("delete-orphans")
+			opts.Import = v.GetBool("import")
 			ctx, cancel := interruptible(cmd.Context())
 			defer cancel()
 			review, err := deploy.Plan(ctx, fleet, opts)
@@ -79,6 +80,7 @@ func newApply(stdout io.Writer) *cobra.Command {
 	f.Bool("yes", false, "apply without asking (required when stdin is not a terminal)")
 	f.Bool("allow-replace", false, "allow this run to replace roles and OIDC providers (the stack policy refuses it otherwise)")
 	f.Bool("allow-delete", false, "allow this run to delete roles and OIDC providers (the stack policy refuses it otherwise)")
+	f.Bool("import", false, "adopt roles and OIDC providers that exist outside CloudFormation (same name or URL) with an import, instead of failing to create them")
 	f.Bool("delete-orphans", false, "delete the stacks that irsagen tagged and stacks.json no longer holds")
 	return cmd
 }

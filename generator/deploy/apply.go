@@ -19,7 +19,8 @@ const (
 	OutcomeCreated   = "created"
 	OutcomeUpdated   = "updated"
 	OutcomeUnchanged = "unchanged"
-	OutcomeDeleted   = "deleted" // an orphan
+	OutcomeDeleted   = "deleted"  // an orphan
+	OutcomeImported  = "imported" // existing resources adopted, nothing else to change
 	OutcomeFailed    = "failed"
 	OutcomeSkipped   = "skipped" // a stack it depends on failed
 )
@@ -173,7 +174,26 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 	if sr.has(HazardDeletion) && !opts.AllowDelete {
 		return fail(fmt.Errorf("the change deletes a role or OIDC provider; nothing was changed; run with --allow-delete to allow it"), nil)
 	}
+	if len(sr.adoptees()) > 0 && !opts.Import {
+		return fail(fmt.Errorf("%d roles or providers exist outside CloudFormation and creating them would fail; nothing was changed; run with --import to adopt them", len(sr.adoptees())), nil)
+	}
 	acc := sr.acc
+	if len(sr.adoptees()) > 0 {
+		if err := importResources(ctx, acc, sr, opts); err != nil {
+			return fail(err, failureEvents(ctx, acc, sr.Name))
+		}
+		// The stack now holds them; what remains is an update to the template.
+		sr.Status, sr.changeSetID, sr.created = string(types.StackStatusImportComplete), "", false
+		if err := makeChangeSet(ctx, acc, sr, types.ChangeSetTypeUpdate, opts); err != nil {
+			return fail(err, nil)
+		}
+		if sr.Action == ActionNone {
+			if err := protect(ctx, acc, sr.Name); err != nil {
+				return fail(err, nil)
+			}
+			return &Outcome{Stack: sr.Name, Outcome: OutcomeImported}
+		}
+	}
 	if sr.Action == ActionRecreate {
 		opts.Progress("%s: deleting the stack that failed to create", sr.Name)
 		if err := deleteStack(ctx, acc, sr.Name, opts); err != nil {
@@ -216,18 +236,29 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 	// Stacks irsagen deploys keep their roles and providers: termination protection and the
 	// lasting stack policy, set after every create (and after an update of a stack that an
 	// earlier tool made).
-	if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(sr.Name), EnableTerminationProtection: aws.Bool(true)}); err != nil {
-		return fail(fmt.Errorf("enabling termination protection: %w", err), nil)
-	}
 	if creating {
-		if _, err := acc.cfn.SetStackPolicy(ctx, &cloudformation.SetStackPolicyInput{StackName: aws.String(sr.Name), StackPolicyBody: aws.String(StackPolicy(false, false))}); err != nil {
-			return fail(fmt.Errorf("setting the stack policy: %w", err), nil)
+		if err := protect(ctx, acc, sr.Name); err != nil {
+			return fail(err, nil)
 		}
 		opts.Progress("%s: created", sr.Name)
 		return &Outcome{Stack: sr.Name, Outcome: OutcomeCreated}
 	}
+	if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(sr.Name), EnableTerminationProtection: aws.Bool(true)}); err != nil {
+		return fail(fmt.Errorf("enabling termination protection: %w", err), nil)
+	}
 	opts.Progress("%s: updated", sr.Name)
 	return &Outcome{Stack: sr.Name, Outcome: OutcomeUpdated}
+}
+
+// protect gives a stack termination protection and the lasting stack policy.
+func protect(ctx context.Context, acc *account, name string) error {
+	if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(name), EnableTerminationProtection: aws.Bool(true)}); err != nil {
+		return fmt.Errorf("enabling termination protection: %w", err)
+	}
+	if _, err := acc.cfn.SetStackPolicy(ctx, &cloudformation.SetStackPolicyInput{StackName: aws.String(name), StackPolicyBody: aws.String(StackPolicy(false, false))}); err != nil {
+		return fmt.Errorf("setting the stack policy: %w", err)
+	}
+	return nil
 }
 
 // waitStack polls a stack until no operation is in progress.

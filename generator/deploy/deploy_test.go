@@ -539,10 +539,16 @@ func TestFailedStackStopsOnlyItsDependentsAndRerunResumes(t *testing.T) {
 }
 
 func TestFailedCreateIsRecreated(t *testing.T) {
-	// A role made by hand has the name of one irsagen creates.
-	srv := endpoint(t, awsfake.Accounts{platformID: {Roles: []string{"web-app"}}, securityID: {}})
+	srv := endpoint(t, nil)
 	f := target(t, fleet(""), nil)
-	_, res := apply(t, f, options())
+	opts := options()
+	opts.Keep = true
+	r := plan(t, f, opts)
+	// Between the review and the apply, someone makes a role by hand with irsagen's name.
+	if err := srv.CreateRole(platformID, "web-app", `{"Version":"2012-10-17","Statement":[]}`); err != nil {
+		t.Fatal(err)
+	}
+	res := deploy.Apply(context.Background(), r, opts)
 	if got := outcomes(res)["irsa-platform-roles"]; got != deploy.OutcomeFailed {
 		t.Fatalf("irsa-platform-roles = %q, want failed", got)
 	}
@@ -555,7 +561,7 @@ func TestFailedCreateIsRecreated(t *testing.T) {
 	if err := srv.DeleteRole(platformID, "web-app"); err != nil {
 		t.Fatal(err)
 	}
-	r, res := apply(t, f, options())
+	r, res = apply(t, f, options())
 	if got := actions(r)["irsa-platform-roles"]; got != deploy.ActionRecreate {
 		t.Errorf("plan: irsa-platform-roles = %q, want recreate", got)
 	}
@@ -564,6 +570,68 @@ func TestFailedCreateIsRecreated(t *testing.T) {
 	}
 	if st, _ := srv.Stack(platformID, region, "irsa-platform-roles"); st.Status != "CREATE_COMPLETE" || !st.TerminationProtection {
 		t.Errorf("roles stack is %s, protection %v", st.Status, st.TerminationProtection)
+	}
+}
+
+func TestExistingRoleAndProviderAreAdopted(t *testing.T) {
+	// eksctl made web's role and the cluster's provider in platform before irsagen.
+	srv := endpoint(t, awsfake.Accounts{platformID: {Roles: []string{"web-app"}}, securityID: {}})
+	issuer := "https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
+	if err := srv.CreateOIDCProvider(platformID, issuer, []string{"sts.amazonaws.com"}, []string{"9e99a48a9960b14926bb7f3b02e22da2b0ab7280"}); err != nil {
+		t.Fatal(err)
+	}
+	f := target(t, fleet(""), nil)
+	r := plan(t, f, options())
+	var exists []string
+	for _, s := range r.Stacks {
+		for _, c := range s.Changes {
+			if slices.Contains(c.Hazards, deploy.HazardExists) {
+				exists = append(exists, c.Name)
+			}
+		}
+	}
+	if want := []string{issuer, "web-app"}; !slices.Equal(exists, want) {
+		t.Fatalf("existing resources flagged: %v, want %v", exists, want)
+	}
+
+	// Without --import apply refuses those stacks before creating anything.
+	_, res := apply(t, f, options())
+	for _, name := range []string{"irsa-platform-oidc-providers", "irsa-platform-roles"} {
+		if got := outcomes(res)[name]; got != deploy.OutcomeFailed && got != deploy.OutcomeSkipped {
+			t.Errorf("without --import: %s = %q", name, got)
+		}
+		if _, ok := srv.Stack(platformID, region, name); ok {
+			t.Errorf("without --import: stack %s was made", name)
+		}
+	}
+
+	opts := options()
+	opts.Import = true
+	_, res = apply(t, f, opts)
+	if res.Failed() {
+		t.Fatalf("apply --import: %+v", res.Stacks)
+	}
+	for _, name := range []string{"irsa-platform-oidc-providers", "irsa-platform-roles"} {
+		st, _ := srv.Stack(platformID, region, name)
+		var imported, created bool
+		for _, e := range st.Events {
+			if e.Type == "AWS::IAM::Role" || e.Type == "AWS::IAM::OIDCProvider" {
+				imported = imported || e.Status == "IMPORT_COMPLETE"
+				created = created || e.Status == "CREATE_IN_PROGRESS"
+			}
+		}
+		if !imported || created || !st.TerminationProtection {
+			t.Errorf("%s: imported %v, created %v, protected %v", name, imported, created, st.TerminationProtection)
+		}
+	}
+	// The adopted role now is what the template says.
+	for _, role := range srv.Roles(platformID) {
+		if role.Name == "web-app" && !strings.Contains(role.TrustPolicy, "system:serviceaccount:web:app") {
+			t.Errorf("adopted role's trust policy: %s", role.TrustPolicy)
+		}
+	}
+	if r := plan(t, f, options()); r.Changes() {
+		t.Errorf("changes after adoption: %v", actions(r))
 	}
 }
 

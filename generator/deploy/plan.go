@@ -171,7 +171,7 @@ func makeChangeSet(ctx context.Context, acc *account, sr *StackReview, csType ty
 			ChangeSetType: csType,
 			TemplateBody:  aws.String(s.Body),
 			Capabilities:  capabilities(s.Capabilities),
-			Tags:          []types.Tag{{Key: aws.String(TagManaged), Value: aws.String("true")}, {Key: aws.String(TagAccount), Value: aws.String(s.Account)}},
+			Tags:          stackTags(s),
 			Description:   aws.String("irsagen: " + s.Template),
 		})
 		if err != nil {
@@ -203,7 +203,11 @@ func makeChangeSet(ctx context.Context, acc *account, sr *StackReview, csType ty
 		sr.Action = ActionCreate
 	}
 	sr.Changes = resourceChanges(out.Changes)
-	return nil
+	return findExisting(ctx, acc, sr)
+}
+
+func stackTags(s *Stack) []types.Tag {
+	return []types.Tag{{Key: aws.String(TagManaged), Value: aws.String("true")}, {Key: aws.String(TagAccount), Value: aws.String(s.Account)}}
 }
 
 // noChanges recognises the reason of a change set that CloudFormation failed because the template

@@ -61,21 +61,23 @@ const (
 
 // ResourceChange is one resource that a change set adds, modifies, removes or imports.
 type ResourceChange struct {
-	Action      string            `json:"action"` // Add, Modify, Remove, Import, Dynamic
-	LogicalID   string            `json:"logicalId"`
-	PhysicalID  string            `json:"physicalId,omitempty"`
-	Type        string            `json:"type"`
-	Name        string            `json:"name,omitempty"`        // the IAM name: RoleName, provider Url, ManagedPolicyName
-	Replacement string            `json:"replacement,omitempty"` // True, False, Conditional
+	Action      string `json:"action"` // Add, Modify, Remove, Import, Dynamic
+	LogicalID   string `json:"logicalId"`
+	PhysicalID  string `json:"physicalId,omitempty"`
+	Type        string `json:"type"`
+	Name        string `json:"name,omitempty"`        // the IAM name: RoleName, provider Url, ManagedPolicyName
+	Replacement string `json:"replacement,omitempty"` // True, False, Conditional
 	// ReplacedBy names the role that replaces a removed one for the same ServiceAccount (a
 	// renamed role); MovedTo and MovedFrom name the other stack of a move.
-	ReplacedBy string `json:"replacedBy,omitempty"`
-	MovedTo    string `json:"movedTo,omitempty"`
-	MovedFrom  string `json:"movedFrom,omitempty"`
-	Properties  []*PropertyChange `json:"properties,omitempty"`
-	Hazards     []string          `json:"hazards,omitempty"`
+	ReplacedBy string            `json:"replacedBy,omitempty"`
+	MovedTo    string            `json:"movedTo,omitempty"`
+	MovedFrom  string            `json:"movedFrom,omitempty"`
+	Properties []*PropertyChange `json:"properties,omitempty"`
+	Hazards    []string          `json:"hazards,omitempty"`
 
-	before, after map[string]any // the resource's properties, when CloudFormation gives them
+	before, after map[string]any    // the resource's properties, when CloudFormation gives them
+	importID      map[string]string // set when the resource exists outside CloudFormation
+	live          map[string]any    // and what it is, as template properties
 }
 
 // PropertyChange is one property that changes, with its values when CloudFormation gives them.

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -50,8 +52,10 @@ func (c Credentials) String() string {
 // has confirmed belong to it.
 type account struct {
 	name, id, region string
+	partition        string
 	creds            Credentials
 	cfn              *cloudformation.Client
+	iam              *iam.Client
 }
 
 // connections holds one connection per account and region, made once.
@@ -119,7 +123,12 @@ func connect(ctx context.Context, name, id, region string, creds Credentials, op
 	if id != "" && got != id {
 		return nil, &WrongAccountError{Account: name, Want: id, Got: got, Principal: aws.ToString(who.Arn), Creds: creds}
 	}
-	return &account{name: name, id: got, region: cfg.Region, creds: creds, cfn: cloudformation.NewFromConfig(cfg)}, nil
+	partition := "aws"
+	if parts := strings.SplitN(aws.ToString(who.Arn), ":", 3); len(parts) == 3 {
+		partition = parts[1]
+	}
+	return &account{name: name, id: got, region: cfg.Region, partition: partition, creds: creds,
+		cfn: cloudformation.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg)}, nil
 }
 
 // WrongAccountError refuses credentials that belong to another account than the one a stack is
@@ -159,6 +168,9 @@ type Options struct {
 	AllowReplace, AllowDelete bool
 	// DeleteOrphans deletes the stacks that left stacks.json.
 	DeleteOrphans bool
+	// Import adopts roles and providers that exist outside CloudFormation with an IMPORT
+	// change set, instead of failing to create them.
+	Import bool
 	// StackPrefix is the config's stack prefix; orphans are tagged stacks whose names start with it.
 	StackPrefix string
 }
