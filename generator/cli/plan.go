@@ -17,7 +17,7 @@ func newPlan(stdout io.Writer) *cobra.Command {
 			"stack against what is live and prints what it would change, flagging replaced or deleted roles\n" +
 			"and providers and trust policy changes, and the stacks that left stacks.json (orphans).\n" +
 			"The change sets are deleted afterwards unless --keep. See docs/deploy.md.\n" +
-			"Exit status: 0 no changes, 1 changes, 2 bad input, 3 AWS failure.",
+			"Exit status: 0 no changes, 1 changes (or drift with --drift), 2 bad input, 3 AWS failure.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			v := settings(cmd)
@@ -37,6 +37,7 @@ func newPlan(stdout io.Writer) *cobra.Command {
 			}
 			opts := deployOptions(v, res, progress)
 			opts.Keep = v.GetBool("keep")
+			opts.Drift = v.GetBool("drift")
 			ctx, cancel := interruptible(cmd.Context())
 			defer cancel()
 			review, err := deploy.Plan(ctx, fleet, opts)
@@ -49,7 +50,7 @@ func newPlan(stdout io.Writer) *cobra.Command {
 			if failed := review.Failed(); len(failed) > 0 {
 				return awsFailure(fmt.Errorf("plan failed for %d stacks; see above", len(failed)))
 			}
-			if review.Changes() {
+			if review.Changes() || review.Drifted() {
 				return &exitError{code: ExitFindings}
 			}
 			return nil
@@ -57,6 +58,7 @@ func newPlan(stdout io.Writer) *cobra.Command {
 	}
 	addDeployFlags(cmd)
 	cmd.Flags().String("format", deploy.FormatText, "text, markdown (for a pull-request comment) or json")
+	cmd.Flags().Bool("drift", false, "also report what was changed outside CloudFormation (drift detection of every live stack); drift exits 1")
 	cmd.Flags().Bool("keep", false, "keep the change sets, so that apply executes exactly what was reviewed")
 	return cmd
 }

@@ -663,3 +663,35 @@ func TestMoveBetweenStacksIsFlagged(t *testing.T) {
 		t.Fatalf("moves flagged: %d (removal and addition each), review: %v", moves, actions(r))
 	}
 }
+
+func TestDriftIsReported(t *testing.T) {
+	srv := endpoint(t, nil)
+	f := target(t, fleet(""), nil)
+	if _, res := apply(t, f, options()); res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	opts := options()
+	opts.Drift = true
+	if r := plan(t, f, opts); r.Drifted() {
+		t.Fatalf("drift right after apply: %+v", stack(r, "irsa-platform-roles").Drift)
+	}
+	if err := srv.AttachRolePolicy(platformID, "web-app", "arn:aws:iam::aws:policy/AdministratorAccess"); err != nil {
+		t.Fatal(err)
+	}
+	r := plan(t, f, opts)
+	if !r.Drifted() || r.StackChanges() {
+		t.Fatalf("drifted %v, changes %v", r.Drifted(), r.StackChanges())
+	}
+	d := stack(r, "irsa-platform-roles").Drift
+	if len(d) != 1 || d[0].PhysicalID != "web-app" || d[0].Status != "MODIFIED" || len(d[0].Differences) == 0 ||
+		!strings.Contains(d[0].Differences[0].Actual, "AdministratorAccess") {
+		t.Fatalf("drift = %+v", d)
+	}
+	var text strings.Builder
+	if err := r.Write(&text, deploy.FormatText); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "irsa-platform-roles: DRIFT: AWS::IAM::Role") {
+		t.Errorf("text review:\n%s", text.String())
+	}
+}

@@ -105,6 +105,14 @@ func (r *Review) text() string {
 			}
 		}
 	}
+	for _, s := range r.Stacks {
+		for _, d := range s.Drift {
+			fmt.Fprintf(&b, "%s: DRIFT: %s %s (%s) %s outside CloudFormation\n", s.Name, d.Type, d.LogicalID, d.PhysicalID, d.Status)
+			for _, p := range d.Differences {
+				fmt.Fprintf(&b, "    %s %s\n        expected: %s\n        actual:   %s\n", p.Type, p.Path, orNone(compactJSON(p.Expected)), orNone(compactJSON(p.Actual)))
+			}
+		}
+	}
 	for _, o := range r.Orphans {
 		fmt.Fprintf(&b, "%s (%s %s %s): ORPHAN: not in stacks.json; apply --delete-orphans deletes it\n", o.Name, o.Account, o.AccountID, o.Region)
 	}
@@ -124,6 +132,19 @@ func (r *Review) markdown() string {
 	}
 	for _, o := range r.Orphans {
 		fmt.Fprintf(&b, "| `%s` | %s (%s) | %s | **orphan**: not in stacks.json |\n", o.Name, o.Account, o.AccountID, o.Region)
+	}
+	var drifted []string
+	for _, s := range r.Stacks {
+		for _, d := range s.Drift {
+			line := fmt.Sprintf("- `%s` `%s %s` (%s) **%s** outside CloudFormation", s.Name, d.Type, d.LogicalID, d.PhysicalID, d.Status)
+			for _, p := range d.Differences {
+				line += fmt.Sprintf("\n  - %s `%s`: expected `%s`, actual `%s`", p.Type, p.Path, orNone(compactJSON(p.Expected)), orNone(compactJSON(p.Actual)))
+			}
+			drifted = append(drifted, line)
+		}
+	}
+	if len(drifted) > 0 {
+		b.WriteString("\n#### Drift\n\n" + strings.Join(drifted, "\n") + "\n")
 	}
 	for _, s := range r.Stacks {
 		if len(s.Changes) == 0 {
@@ -169,6 +190,13 @@ func (r *Review) summary() string {
 	sum := fmt.Sprintf("Plan: %d stacks to create, %d to update, %d unchanged, %d orphans", create, update, none, len(r.Orphans))
 	if failed > 0 {
 		sum += fmt.Sprintf(", %d FAILED", failed)
+	}
+	drifted := 0
+	for _, s := range r.Stacks {
+		drifted += len(s.Drift)
+	}
+	if drifted > 0 {
+		sum += fmt.Sprintf(", %d resources drifted", drifted)
 	}
 	if n := r.Hazards(); n > 0 {
 		sum += fmt.Sprintf("; %d changes need attention (!!!)", n)

@@ -137,6 +137,11 @@ func planStack(ctx context.Context, acc *account, sr *StackReview, opts *Options
 	default:
 		sr.Status = string(live.StackStatus)
 	}
+	if opts.Drift && sr.Status != "" && sr.Status != string(types.StackStatusReviewInProgress) {
+		if sr.Drift, err = detectDrift(ctx, acc, s.Name, opts); err != nil {
+			return err
+		}
+	}
 	if err := makeChangeSet(ctx, acc, sr, csType, opts); err != nil {
 		return err
 	}

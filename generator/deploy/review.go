@@ -35,6 +35,8 @@ type StackReview struct {
 	Status  string            `json:"status,omitempty"`
 	Action  string            `json:"action"`
 	Changes []*ResourceChange `json:"changes"`
+	// Drift lists the resources changed outside CloudFormation, when drift was asked for.
+	Drift []*Drift `json:"drift,omitempty"`
 	// ChangeSet is the change set's name when it was kept for apply.
 	ChangeSet string `json:"changeSet,omitempty"`
 	Error     string `json:"error,omitempty"`
@@ -112,6 +114,11 @@ func (r *Review) StackChanges() bool {
 		}
 	}
 	return false
+}
+
+// Drifted reports whether a stack has resources changed outside CloudFormation.
+func (r *Review) Drifted() bool {
+	return slices.ContainsFunc(r.Stacks, func(s *StackReview) bool { return len(s.Drift) > 0 })
 }
 
 // Failed returns the stacks whose plan failed.

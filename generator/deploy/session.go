@@ -168,6 +168,8 @@ type Options struct {
 	AllowReplace, AllowDelete bool
 	// DeleteOrphans deletes the stacks that left stacks.json.
 	DeleteOrphans bool
+	// Drift adds to a plan CloudFormation's drift detection of every live stack.
+	Drift bool
 	// Import adopts roles and providers that exist outside CloudFormation with an IMPORT
 	// change set, instead of failing to create them.
 	Import bool
