@@ -68,28 +68,32 @@ type event struct {
 
 type param struct{ Key, Value string }
 
-// operation is work in progress on a stack or change set, finished when looked at.
+// operation is work in progress on a stack, change set, refactor or drift detection, finished
+// when looked at. Several holders may share one (a refactor and its stacks): it finishes once.
 type operation struct {
 	polls    int
 	progress func() // called on a look that still sees the work in progress, if set
 	finish   func()
+	done     bool
 }
 
 // look lets pending work advance: each look uses up a poll, the look after the last finishes it.
 func look(op **operation) {
-	if *op == nil {
-		return
-	}
-	if (*op).polls > 0 {
-		(*op).polls--
-		if (*op).progress != nil {
-			(*op).progress()
-		}
-		return
-	}
 	o := *op
-	*op = nil
-	o.finish()
+	switch {
+	case o == nil:
+		return
+	case o.done:
+		*op = nil
+	case o.polls > 0:
+		o.polls--
+		if o.progress != nil {
+			o.progress()
+		}
+	default:
+		*op, o.done = nil, true
+		o.finish()
+	}
 }
 
 func (rg *region) stackByName(nameOrID string) *stack {
