@@ -131,6 +131,8 @@ func execute(t *testing.T, cfn *cloudformation.Client, changeSetID string) (type
 	return types.Stack{}, nil
 }
 
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
 func errorCode(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
