@@ -244,4 +244,3 @@ func (s *Server) describeStackResources(r *request) (any, error) {
 	}
 	return out, nil
 }
-
