@@ -13,6 +13,8 @@ var cloudformationActions = map[string]func(*Server, *request) (any, error){
 	"DescribeStackEvents":               (*Server).describeStackEvents,
 	"GetTemplate":                       (*Server).getTemplate,
 	"ListStackResources":                (*Server).listStackResources,
+	"DescribeStackResource":             (*Server).describeStackResource,
+	"ValidateTemplate":                  (*Server).validateTemplate,
 	"DescribeStackResources":            (*Server).describeStackResources,
 	"UpdateTerminationProtection":       (*Server).updateTerminationProtection,
 	"DeleteStack":                       (*Server).deleteStack,

@@ -1,7 +1,9 @@
 package awsfake
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -241,6 +243,62 @@ func (s *Server) describeStackResources(r *request) (any, error) {
 		if id := r.get("LogicalResourceId"); id == "" || id == x.LogicalResourceID {
 			out.Resources = append(out.Resources, x)
 		}
+	}
+	return out, nil
+}
+
+func (s *Server) describeStackResource(r *request) (any, error) {
+	st, err := s.region(r).mustStack(r.get("StackName"))
+	if err != nil {
+		return nil, err
+	}
+	id := r.get("LogicalResourceId")
+	for _, x := range st.xmlResources(false) {
+		if x.LogicalResourceID == id {
+			return struct {
+				Detail xmlStackResource `xml:"StackResourceDetail"`
+			}{x}, nil
+		}
+	}
+	return nil, validation("Resource %s does not exist for stack %s", id, st.Name)
+}
+
+// validateTemplate checks a template as CloudFormation does before any change set.
+func (s *Server) validateTemplate(r *request) (any, error) {
+	body, err := r.required("TemplateBody")
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseTemplate(body)
+	if err != nil {
+		return nil, err
+	}
+	type parameter struct {
+		ParameterKey string `xml:"ParameterKey"`
+		DefaultValue string `xml:"DefaultValue,omitempty"`
+		NoEcho       bool   `xml:"NoEcho"`
+		Description  string `xml:"Description,omitempty"`
+	}
+	out := struct {
+		Description        string      `xml:"Description,omitempty"`
+		Parameters         []parameter `xml:"Parameters>member,omitempty"`
+		Capabilities       []string    `xml:"Capabilities>member,omitempty"`
+		CapabilitiesReason string      `xml:"CapabilitiesReason,omitempty"`
+	}{Description: t.Description}
+	for _, key := range sortedKeys(t.Parameters) {
+		p := t.Parameters[key]
+		out.Parameters = append(out.Parameters, parameter{key, str(p["Default"], ""), p["NoEcho"] == "true", str(p["Description"], "")})
+	}
+	if err := requireCapabilities(t, nil); err != nil {
+		need := strings.TrimSuffix(strings.TrimPrefix(err.(*apiError).Message, "Requires capabilities : ["), "]")
+		var ids []string
+		for _, id := range sortedKeys(t.Resources) {
+			if strings.HasPrefix(t.Resources[id].Type, "AWS::IAM::") {
+				ids = append(ids, id)
+			}
+		}
+		out.Capabilities = []string{need}
+		out.CapabilitiesReason = fmt.Sprintf("The following resource(s) require capabilities: [%s]", strings.Join(ids, ", "))
 	}
 	return out, nil
 }

@@ -80,6 +80,7 @@ type Call struct {
 	Region      string
 	Params      url.Values
 	Error       string // the error code answered, "" on success
+	Mutating    bool   // the action changes something in AWS (a stack, a change set, a policy, ...)
 }
 
 // New starts an endpoint that knows accounts; it is closed when the test ends.
@@ -184,6 +185,17 @@ func (s *Server) Calls() []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Call(nil), s.calls...)
+}
+
+// Mutations are the calls, answered or not, whose action changes something in AWS.
+func (s *Server) Mutations() []Call {
+	var out []Call
+	for _, c := range s.Calls() {
+		if c.Mutating {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // CallCount counts the answered calls of action (errors included).

@@ -83,7 +83,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r.key = s.keys[akid]
-	call := Call{Service: service, Action: r.action, AccessKeyID: akid, Region: region, Params: form}
+	call := Call{Service: service, Action: r.action, AccessKeyID: akid, Region: region, Params: form, Mutating: mutating(r.action)}
 	if r.key != nil {
 		call.Account = r.key.account
 	}
@@ -127,6 +127,16 @@ func (s *Server) dispatch(r *request) (any, error) {
 		return nil, &apiError{Status: 400, Code: "InvalidAction", Message: fmt.Sprintf("Could not find operation %s for version %s", r.action, r.form.Get("Version"))}
 	}
 	return h(s, r)
+}
+
+// mutating says whether an action changes anything; AssumeRole and DetectStackDrift do not.
+func mutating(action string) bool {
+	for _, verb := range []string{"Create", "Execute", "Delete", "Set", "Update", "Put", "Attach", "Detach", "Tag", "Untag", "Cancel", "Continue", "Rollback", "Import"} {
+		if strings.HasPrefix(action, verb) {
+			return true
+		}
+	}
+	return false
 }
 
 // throttled consumes one of the throttles that apply to action.

@@ -188,7 +188,7 @@ func (s *Server) deleteStack(r *request) (any, error) {
 			if res.DeletionPolicy == "Retain" || slices.Contains(retain, id) {
 				status = "DELETE_SKIPPED"
 			} else if globalTypes[res.Type] {
-				delete(iam.resources, iamKey(res.Type, physicalName(res.Type, res.Props)))
+				delete(iam.resources, iamKey(res.Type, res.Name))
 			}
 			s.event(st, event{LogicalID: id, PhysicalID: res.PhysicalID, Type: res.Type, Status: status})
 		}

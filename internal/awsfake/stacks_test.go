@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/irsagen/irsagen/internal/awsfake"
 )
@@ -189,5 +190,85 @@ func TestThrottlingIsRetriedBySDK(t *testing.T) {
 	_, err := cfn.ListStacks(ctx, &cloudformation.ListStacksInput{})
 	if errorCode(err) != "Throttling" || !strings.Contains(err.Error(), "Rate exceeded") {
 		t.Errorf("ListStacks with 5 throttles: %v, want Throttling: Rate exceeded", err)
+	}
+}
+
+func TestChangeSetsListedDeletedAndDroppedOnExecute(t *testing.T) {
+	srv := start(t, awsfake.Polls(0))
+	cfn := cfnClient(srv, platform)
+	create(t, cfn, "roles", roleTemplate("poc_a"))
+	a, _ := changeSet(t, cfn, &cloudformation.CreateChangeSetInput{StackName: aws.String("roles"), ChangeSetName: aws.String("a"), TemplateBody: aws.String(roleTemplate("poc_a", "poc_b"))})
+	b, _ := changeSet(t, cfn, &cloudformation.CreateChangeSetInput{StackName: aws.String("roles"), ChangeSetName: aws.String("b"), TemplateBody: aws.String(roleTemplate("poc_a", "poc_c"))})
+	changeSet(t, cfn, &cloudformation.CreateChangeSetInput{StackName: aws.String("roles"), ChangeSetName: aws.String("c"), TemplateBody: aws.String(roleTemplate("poc_a", "poc_d"))})
+	list := func() []string {
+		out, err := cfn.ListChangeSets(ctx, &cloudformation.ListChangeSetsInput{StackName: aws.String("roles")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, s := range out.Summaries {
+			names = append(names, *s.ChangeSetName+":"+string(s.ExecutionStatus))
+		}
+		return names
+	}
+	if got := list(); !slices.Equal(got, []string{"create:EXECUTE_COMPLETE", "a:AVAILABLE", "b:AVAILABLE", "c:AVAILABLE"}) {
+		t.Errorf("change sets = %v", got)
+	}
+	if _, err := cfn.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: aws.String("roles"), ChangeSetName: aws.String("c")}); err != nil {
+		t.Fatal(err)
+	}
+	execute(t, cfn, *b.ChangeSetId)
+	if got := list(); !slices.Equal(got, []string{"b:EXECUTE_COMPLETE"}) {
+		t.Errorf("change sets after executing b = %v, want the others deleted", got)
+	}
+	if _, err := cfn.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: a.ChangeSetId}); errorCode(err) != "ChangeSetNotFound" {
+		t.Errorf("executing a change set deleted by another's execution: %v", err)
+	}
+	tpl, err := cfn.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String("roles")})
+	if err != nil || *tpl.TemplateBody != roleTemplate("poc_a", "poc_c") {
+		t.Errorf("GetTemplate = %v, %v", tpl, err)
+	}
+}
+
+func TestMutationsAreTold(t *testing.T) {
+	srv := start(t, awsfake.Polls(0))
+	cfn := cfnClient(srv, network)
+	if _, err := stsClient(srv, network).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+		t.Fatal(err)
+	}
+	cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{})
+	cfn.ValidateTemplate(ctx, &cloudformation.ValidateTemplateInput{TemplateBody: aws.String(roleTemplate("x"))})
+	if m := srv.Mutations(); len(m) != 0 {
+		t.Fatalf("mutations after reads = %+v", m)
+	}
+	create(t, cfn, "roles", roleTemplate("x"))
+	var actions []string
+	for _, c := range srv.Mutations() {
+		actions = append(actions, c.Action+"@"+c.Account)
+	}
+	if want := []string{"CreateChangeSet@" + network, "ExecuteChangeSet@" + network}; !slices.Equal(actions, want) {
+		t.Errorf("mutations = %v, want %v", actions, want)
+	}
+}
+
+func TestUnnamedRoleGetsAGeneratedNameAndIsDeletedWithItsStack(t *testing.T) {
+	srv := start(t, awsfake.Polls(0))
+	cfn := cfnClient(srv, platform)
+	body := strings.Replace(roleTemplate("x"), "      RoleName: x\n", "", 1)
+	v, err := cfn.ValidateTemplate(ctx, &cloudformation.ValidateTemplateInput{TemplateBody: &body})
+	if err != nil || len(v.Capabilities) != 1 || v.Capabilities[0] != types.CapabilityCapabilityIam {
+		t.Fatalf("ValidateTemplate = %+v, %v", v, err)
+	}
+	cs, _ := changeSet(t, cfn, &cloudformation.CreateChangeSetInput{StackName: aws.String("roles"), ChangeSetName: aws.String("c"), ChangeSetType: types.ChangeSetTypeCreate,
+		TemplateBody: &body, Capabilities: []types.Capability{types.CapabilityCapabilityIam}})
+	execute(t, cfn, *cs.ChangeSetId)
+	st, _ := srv.Stack(platform, region, "roles")
+	if name := st.Resources[0].PhysicalID; !strings.HasPrefix(name, "roles-Rolex-") || len(srv.Roles(platform)) != 2 {
+		t.Fatalf("generated name = %q, roles %v", name, srv.Roles(platform))
+	}
+	cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("roles")})
+	cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &st.ID})
+	if roles := srv.Roles(platform); len(roles) != 1 {
+		t.Errorf("roles after delete = %v", roles)
 	}
 }
