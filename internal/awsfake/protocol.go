@@ -273,14 +273,3 @@ func entries(form url.Values, prefix string) map[string]string {
 	}
 	return out
 }
-
-// sub returns the fields of form under prefix (prefix.Field...), as their own form.
-func sub(form url.Values, prefix string) url.Values {
-	out := url.Values{}
-	for k, v := range form {
-		if rest, ok := strings.CutPrefix(k, prefix+"."); ok {
-			out[rest] = v
-		}
-	}
-	return out
-}
