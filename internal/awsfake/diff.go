@@ -54,7 +54,7 @@ func (s *Server) computeChangeSet(rg *region, cs *changeSet) {
 	st := cs.stack
 	sc := st.scopeOf(rg.account.id, rg.name, cs.Params)
 	var changes []resourceChange
-	for _, id := range sortedKeys(cs.Template.Resources) {
+	for _, id := range creationOrder(cs.Template) {
 		def := cs.Template.Resources[id]
 		after := asMap(sc.resolve(def.Properties))
 		old := st.Resources[id]

@@ -123,6 +123,8 @@ var iamActions = map[string]func(*Server, *request) (any, error){
 	"ListOpenIDConnectProviders": (*Server).iamListOpenIDConnectProviders,
 	"GetOpenIDConnectProvider":   (*Server).iamGetOpenIDConnectProvider,
 	"GetPolicy":                  (*Server).iamGetPolicy,
+	"ListRoles":                  (*Server).iamListRoles,
+	"ListPolicies":               (*Server).iamListPolicies,
 }
 
 type xmlTag struct {
@@ -139,7 +141,11 @@ type xmlRole struct {
 	AssumeRolePolicyDocument string    `xml:"AssumeRolePolicyDocument"`
 	Description              string    `xml:"Description,omitempty"`
 	MaxSessionDuration       string    `xml:"MaxSessionDuration,omitempty"`
-	Tags                     []xmlTag  `xml:"Tags>member,omitempty"`
+	PermissionsBoundary      *struct {
+		Type string `xml:"PermissionsBoundaryType"`
+		Arn  string `xml:"PermissionsBoundaryArn"`
+	} `xml:"PermissionsBoundary,omitempty"`
+	Tags []xmlTag `xml:"Tags>member,omitempty"`
 }
 
 func noSuchEntity(format string, args ...any) *apiError {
@@ -155,15 +161,58 @@ func (s *Server) iamGetRole(r *request) (any, error) {
 	if p == nil {
 		return nil, noSuchEntity("The role with name %s cannot be found.", name)
 	}
+	return struct {
+		Role xmlRole `xml:"Role"`
+	}{roleXML(p)}, nil
+}
+
+func roleXML(p *physical) xmlRole {
 	role := xmlRole{Path: str(p.Props["Path"], "/"), RoleName: p.Name, RoleID: p.UniqID, Arn: p.Arn, CreateDate: p.Created,
 		// IAM answers the trust policy URL-encoded, as RFC 3986 asks of a document in a query answer.
 		AssumeRolePolicyDocument: url.QueryEscape(toJSON(p.Props["AssumeRolePolicyDocument"])),
 		Description:              str(p.Props["Description"], ""),
 		MaxSessionDuration:       str(p.Props["MaxSessionDuration"], "3600"),
 		Tags:                     tags(p.Props["Tags"])}
-	return struct {
-		Role xmlRole `xml:"Role"`
-	}{role}, nil
+	if b := str(p.Props["PermissionsBoundary"], ""); b != "" {
+		role.PermissionsBoundary = &struct {
+			Type string `xml:"PermissionsBoundaryType"`
+			Arn  string `xml:"PermissionsBoundaryArn"`
+		}{"Policy", b}
+	}
+	return role
+}
+
+// iamListRoles lists the roles under PathPrefix, all in one page.
+func (s *Server) iamListRoles(r *request) (any, error) {
+	prefix := r.get("PathPrefix")
+	var out struct {
+		Roles       []xmlRole `xml:"Roles>member"`
+		IsTruncated bool      `xml:"IsTruncated"`
+	}
+	for _, p := range s.account(r.key.account).iam.sorted("AWS::IAM::Role") {
+		if strings.HasPrefix(str(p.Props["Path"], "/"), prefix) {
+			out.Roles = append(out.Roles, roleXML(p))
+		}
+	}
+	return out, nil
+}
+
+// iamListPolicies lists the account's own managed policies (AWS's are not modelled).
+func (s *Server) iamListPolicies(r *request) (any, error) {
+	prefix := r.get("PathPrefix")
+	var out struct {
+		Policies    []xmlPolicy `xml:"Policies>member"`
+		IsTruncated bool        `xml:"IsTruncated"`
+	}
+	if r.get("Scope") == "AWS" {
+		return out, nil
+	}
+	for _, p := range s.account(r.key.account).iam.sorted("AWS::IAM::ManagedPolicy") {
+		if path := str(p.Props["Path"], "/"); strings.HasPrefix(path, prefix) {
+			out.Policies = append(out.Policies, xmlPolicy{p.Name, p.UniqID, p.Arn, path, p.Created})
+		}
+	}
+	return out, nil
 }
 
 func str(v any, def string) string {

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/irsagen/irsagen/internal/awsfake"
 )
 
 func TestCallerIdentityPerAccount(t *testing.T) {
@@ -113,5 +115,42 @@ func TestIAMShowsWhatExists(t *testing.T) {
 	other, err := iamClient(srv, network).ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
 	if err != nil || len(other.OpenIDConnectProviderList) != 0 {
 		t.Errorf("other account's providers = %v, %v", other, err)
+	}
+}
+
+func TestIAMListsWhatStacksMade(t *testing.T) {
+	srv := start(t, awsfake.Polls(0))
+	body := `Resources:
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: read-things
+      Path: /irsa/
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: bounded
+      Path: /irsa/
+      PermissionsBoundary: !Sub arn:aws:iam::${AWS::AccountId}:policy/boundary
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
+      ManagedPolicyArns: [!Ref Policy]
+`
+	create(t, cfnClient(srv, platform), "iam", body)
+	client := iamClient(srv, platform)
+	roles, err := client.ListRoles(ctx, &iam.ListRolesInput{PathPrefix: aws.String("/irsa/")})
+	if err != nil || len(roles.Roles) != 1 {
+		t.Fatalf("ListRoles /irsa/ = %+v, %v", roles, err)
+	}
+	if b := roles.Roles[0].PermissionsBoundary; b == nil || *b.PermissionsBoundaryArn != "arn:aws:iam::"+platform+":policy/boundary" {
+		t.Errorf("permissions boundary = %+v", b)
+	}
+	policies, err := client.ListPolicies(ctx, &iam.ListPoliciesInput{Scope: "Local"})
+	if err != nil || len(policies.Policies) != 1 || *policies.Policies[0].Arn != "arn:aws:iam::"+platform+":policy/irsa/read-things" {
+		t.Fatalf("ListPolicies = %+v, %v", policies, err)
+	}
+	// !Ref of a managed policy is its ARN, as CloudFormation resolves it.
+	if got := srv.Roles(platform)[0].ManagedPolicyArns; len(got) != 1 || got[0] != *policies.Policies[0].Arn {
+		t.Errorf("role's policies = %v", got)
 	}
 }

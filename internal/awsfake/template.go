@@ -279,15 +279,18 @@ func (sc *scope) ref(name string) string {
 	if v, ok := sc.physical[name]; ok {
 		return v
 	}
-	return "{{" + name + "}}"
+	return knownAfterApply
 }
 
 func (sc *scope) getAtt(obj, attr string) string {
 	if v, ok := sc.attrs[obj][attr]; ok {
 		return v
 	}
-	return "{{" + obj + "." + attr + "}}"
+	return knownAfterApply
 }
+
+// knownAfterApply is how a change set shows a value that exists only once the resource does.
+const knownAfterApply = "{{changeSet:KNOWN_AFTER_APPLY}}"
 
 // propertyDiff lists the top-level properties that differ between two resolved property maps.
 func propertyDiff(before, after map[string]any) []string {
@@ -313,4 +316,62 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// refs are the resources a value refers to, by Ref, Fn::GetAtt or Fn::Sub.
+func refs(v any, resources map[string]*resourceDef, out map[string]bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			switch arg := e.(type) {
+			case string:
+				if k == "Ref" && resources[arg] != nil {
+					out[arg] = true
+				}
+				if k == "Fn::Sub" {
+					for _, m := range subVar.FindAllStringSubmatch(arg, -1) {
+						if name, _, _ := strings.Cut(m[1], "."); resources[name] != nil {
+							out[name] = true
+						}
+					}
+				}
+			case []any:
+				if k == "Fn::GetAtt" && len(arg) == 2 {
+					if name, ok := arg[0].(string); ok && resources[name] != nil {
+						out[name] = true
+					}
+				}
+			}
+			refs(e, resources, out)
+		}
+	case []any:
+		for _, e := range v {
+			refs(e, resources, out)
+		}
+	}
+}
+
+// creationOrder orders a template's resources so that each comes after those it refers to,
+// and otherwise by logical id.
+func creationOrder(t *template) []string {
+	var order []string
+	placed := map[string]bool{}
+	var visit func(id string, path map[string]bool)
+	visit = func(id string, path map[string]bool) {
+		if placed[id] || path[id] {
+			return
+		}
+		path[id] = true
+		deps := map[string]bool{}
+		refs(t.Resources[id].Properties, t.Resources, deps)
+		for _, d := range sortedKeys(deps) {
+			visit(d, path)
+		}
+		placed[id] = true
+		order = append(order, id)
+	}
+	for _, id := range sortedKeys(t.Resources) {
+		visit(id, map[string]bool{})
+	}
+	return order
 }
