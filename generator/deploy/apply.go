@@ -21,6 +21,7 @@ const (
 	OutcomeUnchanged = "unchanged"
 	OutcomeDeleted   = "deleted"  // an orphan
 	OutcomeImported  = "imported" // existing resources adopted, nothing else to change
+	OutcomeMoved     = "moved"    // resources moved in or out by a stack refactor, nothing else to change
 	OutcomeFailed    = "failed"
 	OutcomeSkipped   = "skipped" // a stack it depends on failed
 )
@@ -61,7 +62,17 @@ func Apply(ctx context.Context, r *Review, opts Options) *Result {
 			inRun[sr.Name] = true
 		}
 	}
-	pending := slices.DeleteFunc(slices.Clone(r.Stacks), func(sr *StackReview) bool { return sr.stack == nil })
+	// Moves first: they change the stacks that the change sets are made against.
+	for _, moves := range r.moves() {
+		involved, err := refactor(ctx, moves, &opts)
+		if err != nil {
+			opts.Progress("moving between stacks failed: %v", err)
+			for _, s := range involved {
+				outcomes[s.Name] = &Outcome{Stack: s.Name, Outcome: OutcomeFailed, Reason: "moving resources between stacks: " + err.Error()}
+			}
+		}
+	}
+	pending := slices.DeleteFunc(slices.Clone(r.Stacks), func(sr *StackReview) bool { return sr.stack == nil || outcomes[sr.Name] != nil })
 	running := 0
 	for len(pending) > 0 || running > 0 {
 		started := false
@@ -166,6 +177,9 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 	case ActionFailed:
 		return fail(fmt.Errorf("%s", sr.Error), nil)
 	case ActionNone:
+		if sr.moved {
+			return &Outcome{Stack: sr.Name, Outcome: OutcomeMoved}
+		}
 		return &Outcome{Stack: sr.Name, Outcome: OutcomeUnchanged}
 	}
 	if sr.has(HazardReplacement) && !opts.AllowReplace {

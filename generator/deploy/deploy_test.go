@@ -635,8 +635,8 @@ func TestExistingRoleAndProviderAreAdopted(t *testing.T) {
 	}
 }
 
-func TestMoveBetweenStacksIsFlagged(t *testing.T) {
-	endpoint(t, nil)
+func TestMoveBetweenStacksKeepsTheRoles(t *testing.T) {
+	srv := endpoint(t, nil)
 	var sas strings.Builder
 	for i := range 6 {
 		fmt.Fprintf(&sas, "  - name: svc%d\n    namespace: web\n    clusters: [prod]\n", i)
@@ -646,7 +646,8 @@ func TestMoveBetweenStacksIsFlagged(t *testing.T) {
 		t.Fatalf("apply: %+v", res.Stacks)
 	}
 	// A second role stack: the jump hash moves some roles into it.
-	r := plan(t, target(t, strings.Replace(config, "region: us-east-1\n    deploy:", "region: us-east-1\n    roleStacks: 2\n    deploy:", 1), nil), options())
+	f2 := target(t, strings.Replace(config, "region: us-east-1\n    deploy:", "region: us-east-1\n    roleStacks: 2\n    deploy:", 1), nil)
+	r := plan(t, f2, options())
 	moves := 0
 	for _, s := range r.Stacks {
 		for _, c := range s.Changes {
@@ -661,6 +662,35 @@ func TestMoveBetweenStacksIsFlagged(t *testing.T) {
 	}
 	if moves == 0 || moves%2 != 0 {
 		t.Fatalf("moves flagged: %d (removal and addition each), review: %v", moves, actions(r))
+	}
+
+	// apply moves them with a stack refactor: no role is deleted, none created again.
+	before := srv.Roles(platformID)
+	_, res := apply(t, f2, options())
+	if res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	if n := srv.CallCount("ExecuteStackRefactor"); n != 1 {
+		t.Errorf("ExecuteStackRefactor calls = %d, want 1", n)
+	}
+	if got := outcomes(res)["irsa-platform-roles"]; got != deploy.OutcomeMoved {
+		t.Errorf("irsa-platform-roles = %q, want moved", got)
+	}
+	if got := srv.Roles(platformID); !slices.EqualFunc(got, before, func(a, b awsfake.Role) bool { return a.Arn == b.Arn }) {
+		t.Errorf("roles after the move = %v, want %v", got, before)
+	}
+	for _, st := range srv.Stacks(platformID, region) {
+		for _, e := range st.Events {
+			if e.Type == "AWS::IAM::Role" && (strings.HasPrefix(e.Status, "DELETE_") || strings.HasPrefix(e.Status, "CREATE_")) && st.Name != "irsa-platform-roles" {
+				t.Errorf("%s: %s %s", st.Name, e.LogicalID, e.Status)
+			}
+		}
+		if !st.TerminationProtection || st.Policy != deploy.StackPolicy(false, false) {
+			t.Errorf("%s after the move: protection %v, policy %s", st.Name, st.TerminationProtection, st.Policy)
+		}
+	}
+	if r := plan(t, f2, options()); r.Changes() {
+		t.Errorf("changes after the move: %v", actions(r))
 	}
 }
 

@@ -16,7 +16,7 @@ const (
 )
 
 var hazardText = map[string]string{
-	HazardMove:        "MOVE between stacks: the new stack would create it before the old one deletes it, which fails",
+	HazardMove:        "MOVE between stacks: apply moves it with a stack refactor, without deleting it",
 	HazardExists:      "EXISTS outside CloudFormation: creating it fails; apply --import adopts it into this stack",
 	HazardReplacement: "REPLACEMENT: deleted and created again; pods lose their credentials meanwhile",
 	HazardDeletion:    "DELETION",

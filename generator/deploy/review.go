@@ -46,6 +46,7 @@ type StackReview struct {
 	changeSetID string
 	created     bool // plan created the stack (REVIEW_IN_PROGRESS) for its change set
 	kept        bool // the change set was left by an earlier plan --keep
+	moved       bool // a stack refactor moved resources into or out of it
 }
 
 // Hazards of a resource change: what hurts a running workload.
