@@ -182,11 +182,19 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 		}
 		return &Outcome{Stack: sr.Name, Outcome: OutcomeUnchanged}
 	}
-	if sr.has(HazardReplacement) && !opts.AllowReplace {
-		return fail(fmt.Errorf("the change replaces a role or OIDC provider (pods lose their credentials meanwhile); nothing was changed; run with --allow-replace to allow it"), nil)
+	for _, c := range sr.Changes {
+		if c.Action == string(types.ChangeActionModify) && c.Replacement == string(types.ReplacementTrue) && c.Name != "" {
+			return fail(fmt.Errorf("%s %s must be replaced to change %s, and CloudFormation cannot replace a resource with a fixed name (the update would fail and roll back); nothing was changed. "+
+				"Deploy it in two steps: remove it from irsa.yaml and apply with --allow-delete, then add it back and apply", c.Type, c.Name, replacingProperties(c)), nil)
+		}
 	}
-	if sr.has(HazardDeletion) && !opts.AllowDelete {
-		return fail(fmt.Errorf("the change deletes a role or OIDC provider; nothing was changed; run with --allow-delete to allow it"), nil)
+	for _, c := range sr.Changes {
+		switch {
+		case c.Action == string(types.ChangeActionModify) && slices.Contains(c.Hazards, HazardReplacement) && !opts.AllowReplace:
+			return fail(fmt.Errorf("the change replaces %s %s (pods lose their credentials meanwhile); nothing was changed; run with --allow-replace to allow it", c.Type, c.Name), nil)
+		case slices.Contains(c.Hazards, HazardDeletion) && !slices.Contains(c.Hazards, HazardMove) && !opts.AllowDelete:
+			return fail(fmt.Errorf("the change deletes %s %s; nothing was changed; run with --allow-delete to allow it", c.Type, c.Name), nil)
+		}
 	}
 	if len(sr.adoptees()) > 0 && !opts.Import {
 		return fail(fmt.Errorf("%d roles or providers exist outside CloudFormation and creating them would fail; nothing was changed; run with --import to adopt them", len(sr.adoptees())), nil)
@@ -390,4 +398,17 @@ func StackPolicy(allowReplace, allowDelete bool) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+func replacingProperties(c *ResourceChange) string {
+	var names []string
+	for _, p := range c.Properties {
+		if p.RequiresRecreation != string(types.RequiresRecreationNever) {
+			names = append(names, p.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "it"
+	}
+	return strings.Join(names, ", ")
 }

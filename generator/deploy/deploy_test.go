@@ -318,7 +318,7 @@ func TestRoleRenamedIsFlaggedAndRefused(t *testing.T) {
 		t.Errorf("ExecuteChangeSet calls = %d, want the 4 of the first deploy only", n)
 	}
 	opts := options()
-	opts.AllowDelete, opts.AllowReplace = true, true
+	opts.AllowDelete = true
 	if _, res := apply(t, renamed, opts); res.Failed() {
 		t.Fatalf("apply with allow: %+v", res.Stacks)
 	}
@@ -724,4 +724,53 @@ func TestDriftIsReported(t *testing.T) {
 	if !strings.Contains(text.String(), "irsa-platform-roles: DRIFT: AWS::IAM::Role") {
 		t.Errorf("text review:\n%s", text.String())
 	}
+}
+
+func TestReplacementOfANamedRoleIsRefused(t *testing.T) {
+	srv := endpoint(t, nil)
+	if _, res := apply(t, target(t, fleet(""), nil), options()); res.Failed() {
+		t.Fatalf("apply: %+v", res.Stacks)
+	}
+	// A role's path cannot change in place: CloudFormation replaces the role.
+	f := target(t, strings.Replace(fleet(""), "    roleName: web-app\n", "    roleName: web-app\n    rolePath: /irsa/\n", 1), nil)
+	r := plan(t, f, options())
+	s := stack(r, "irsa-platform-roles")
+	if len(s.Changes) != 1 || s.Changes[0].Action != "Modify" || !slices.Contains(s.Changes[0].Hazards, deploy.HazardReplacement) {
+		t.Fatalf("changes = %s", dump(s.Changes))
+	}
+	var md strings.Builder
+	if err := r.Write(&md, deploy.FormatMarkdown); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"> [!WARNING]", "| `irsa-platform-roles` | platform (111122223333) | us-east-1 | update: 0 to add, 1 to change, 0 to remove |", "**REPLACEMENT", "`Path` (forces replacement)"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+
+	// CloudFormation cannot replace a role with a fixed name: apply says so, even when
+	// replacements are allowed, and changes nothing.
+	opts := options()
+	opts.AllowReplace = true
+	_, res := apply(t, f, opts)
+	var o *deploy.Outcome
+	for _, out := range res.Stacks {
+		if out.Stack == "irsa-platform-roles" {
+			o = out
+		}
+	}
+	if o == nil || o.Outcome != deploy.OutcomeFailed || !strings.Contains(o.Reason, "AWS::IAM::Role web-app must be replaced to change Path") {
+		t.Fatalf("apply: %s", results(res))
+	}
+	if n := srv.CallCount("ExecuteChangeSet"); n != 4 {
+		t.Errorf("ExecuteChangeSet calls = %d, want the 4 of the first deploy", n)
+	}
+}
+
+func results(r *deploy.Result) string {
+	var b strings.Builder
+	for _, o := range r.Stacks {
+		fmt.Fprintf(&b, "\n  %s: %s %s %q", o.Stack, o.Outcome, o.Reason, o.Events)
+	}
+	return b.String()
 }

@@ -18,7 +18,7 @@ const (
 var hazardText = map[string]string{
 	HazardMove:        "MOVE between stacks: apply moves it with a stack refactor, without deleting it",
 	HazardExists:      "EXISTS outside CloudFormation: creating it fails; apply --import adopts it into this stack",
-	HazardReplacement: "REPLACEMENT: deleted and created again; pods lose their credentials meanwhile",
+	HazardReplacement: "REPLACEMENT: deleted and created again; pods lose their credentials meanwhile (CloudFormation cannot replace a named resource in place: apply refuses it)",
 	HazardDeletion:    "DELETION",
 	HazardTrust:       "TRUST POLICY CHANGE: who may assume this role changes",
 }
