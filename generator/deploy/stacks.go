@@ -10,10 +10,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/irsagen/irsagen/generator"
+	"github.com/irsagen/irsagen/generator/config"
+	"github.com/irsagen/irsagen/generator/diag"
 	"github.com/irsagen/irsagen/generator/plan"
 )
 
@@ -76,6 +79,9 @@ type AccountRef struct {
 // is not an account of irsa.yaml names an account that left it: it is searched for orphans only.
 // Unknown names in sel are an error.
 func NewFleet(res *generator.Result, sel Selection, flags map[string]Credentials) (*Fleet, error) {
+	if err := checkDeploy(res.Config); err != nil {
+		return nil, err
+	}
 	stacks, err := selectStacks(res, sel, flags)
 	if err != nil {
 		return nil, err
@@ -207,4 +213,23 @@ func checkNames(p *plan.Plan, sel Selection) error {
 		return err
 	}
 	return check("cluster", sel.Clusters, clusters)
+}
+
+// roleARN is what accounts[].deploy.roleArn must look like.
+var roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`)
+
+// checkDeploy checks accounts[].deploy, which only plan and apply read: a role ARN that IAM
+// would take, an external id only with a role.
+func checkDeploy(f *config.File) error {
+	var errs diag.List
+	for _, a := range f.Config.Accounts {
+		d := &a.Deploy
+		if d.RoleARN != "" && !roleARN.MatchString(d.RoleARN) {
+			errs.Add(f.Path, d.At("roleArn"), "account %q: deploy.roleArn %q is not a role ARN (arn:aws:iam::ACCOUNT-ID:role/NAME)", a.Name, d.RoleARN)
+		}
+		if d.ExternalID != "" && d.RoleARN == "" {
+			errs.Add(f.Path, d.At("externalId"), "account %q: deploy.externalId is only used to assume deploy.roleArn; give the role too", a.Name)
+		}
+	}
+	return errs.Sort().Err()
 }
