@@ -146,15 +146,6 @@ func (r *Review) Hazards() int {
 	return n
 }
 
-func (s *StackReview) has(hazard string) bool {
-	for _, c := range s.Changes {
-		if slices.Contains(c.Hazards, hazard) {
-			return true
-		}
-	}
-	return false
-}
-
 var guarded = map[string]bool{"AWS::IAM::Role": true, "AWS::IAM::OIDCProvider": true}
 
 // resourceChanges turns a change set's changes into the review's, with their hazards.
