@@ -162,3 +162,24 @@ func TestPlanBadFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanHonoursServiceEndpoints(t *testing.T) {
+	srv, config := deployEnv(t)
+	// No general endpoint: one per service, as AWS tools read them.
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	for _, svc := range []string{"CLOUDFORMATION", "STS", "IAM"} {
+		t.Setenv("AWS_ENDPOINT_URL_"+svc, srv.URL())
+	}
+	if code := cli.Main([]string{"generate", "-c", config}, new(bytes.Buffer), new(bytes.Buffer)); code != 0 {
+		t.Fatalf("generate: exit %d", code)
+	}
+	code, stdout, stderr := run(t, "plan", "-c", config)
+	if code != 1 || !strings.Contains(stdout, "2 stacks to create") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, action := range []string{"GetCallerIdentity", "CreateChangeSet", "GetRole"} {
+		if srv.CallCount(action) == 0 {
+			t.Errorf("no %s reached the endpoint", action)
+		}
+	}
+}

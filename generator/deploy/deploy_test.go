@@ -94,10 +94,16 @@ func endpoint(t *testing.T, accounts awsfake.Accounts) *awsfake.Server {
 	if accounts == nil {
 		accounts = awsfake.Accounts{platformID: {}, securityID: {}}
 	}
+	return endpointWithProfiles(t, accounts, map[string]string{"platform": platformID, "security": securityID})
+}
+
+// endpointWithProfiles is endpoint with a profile per account, by name.
+func endpointWithProfiles(t *testing.T, accounts awsfake.Accounts, profiles map[string]string) *awsfake.Server {
+	t.Helper()
 	srv := awsfake.New(t, accounts)
 	dir := t.TempDir()
 	var creds strings.Builder
-	for name, id := range map[string]string{"platform": platformID, "security": securityID} {
+	for name, id := range profiles {
 		if _, ok := accounts[id]; !ok {
 			continue
 		}
@@ -773,4 +779,46 @@ func results(r *deploy.Result) string {
 		fmt.Fprintf(&b, "\n  %s: %s %s %q", o.Stack, o.Outcome, o.Reason, o.Events)
 	}
 	return b.String()
+}
+
+// TestFleetExample deploys examples/fleet: four accounts, eleven stacks, each stack after those
+// it depends on.
+func TestFleetExample(t *testing.T) {
+	res, err := generator.Generate(generator.Options{ConfigPath: filepath.Join("..", "..", "examples", "fleet", "irsa.yaml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts, profiles, flags := awsfake.Accounts{}, map[string]string{}, map[string]deploy.Credentials{}
+	for _, a := range res.Plan.Accounts {
+		accounts[a.ID] = awsfake.Account{}
+		profiles[a.Name] = a.ID
+		flags[a.Name] = deploy.Credentials{Profile: a.Name}
+	}
+	srv := endpointWithProfiles(t, accounts, profiles)
+	f, err := deploy.NewFleet(res, deploy.Selection{}, flags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := options()
+	opts.Concurrency = 3
+	_, result := apply(t, f, opts)
+	if result.Failed() || len(result.Stacks) != len(res.Plan.Stacks) {
+		t.Fatalf("apply: %s", results(result))
+	}
+	executed := map[string]int{}
+	for i, c := range srv.Calls() {
+		if c.Action == "ExecuteChangeSet" {
+			executed[c.Params.Get("StackName")] = i
+		}
+	}
+	for _, s := range res.Plan.Stacks {
+		for _, dep := range s.DependsOn {
+			if executed[dep] >= executed[s.Name] {
+				t.Errorf("%s was executed before %s, which it depends on", s.Name, dep)
+			}
+		}
+	}
+	if r := plan(t, f, opts); r.Changes() {
+		t.Errorf("second plan: %v", actions(r))
+	}
 }
