@@ -822,3 +822,77 @@ func TestFleetExample(t *testing.T) {
 		t.Errorf("second plan: %v", actions(r))
 	}
 }
+
+func TestRoleIsAssumedPerAccount(t *testing.T) {
+	srv := endpoint(t, awsfake.Accounts{platformID: {}, securityID: {Roles: []string{"deployer"}}})
+	// security is reached by assuming its deployer role with platform's credentials.
+	config := strings.Replace(fleet(""), "deploy: {profile: security}",
+		`deploy: {profile: platform, roleArn: "arn:aws:iam::444455556666:role/deployer", externalId: ops}`, 1)
+	f := target(t, config, nil)
+	if _, res := apply(t, f, options()); res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	if n := len(live(t, srv, securityID)); n != 2 {
+		t.Errorf("security has %d stacks, want 2", n)
+	}
+	var assumed bool
+	for _, c := range srv.Calls() {
+		if c.Action == "AssumeRole" && c.Account == platformID && c.Params.Get("ExternalId") == "ops" && c.Error == "" {
+			assumed = true
+		}
+		if c.Action == "CreateChangeSet" && c.Region == region && strings.HasPrefix(c.Params.Get("StackName"), "irsa-security") && !strings.HasPrefix(c.AccessKeyID, "ASIA") {
+			t.Errorf("%s created with %s, not the assumed role's credentials", c.Params.Get("StackName"), c.AccessKeyID)
+		}
+	}
+	if !assumed {
+		t.Error("the role was not assumed with platform's credentials and the external id")
+	}
+
+	// --role-arn for an account overrides irsa.yaml; a role the credentials cannot assume is
+	// refused before anything is changed.
+	calls := len(srv.Calls())
+	f = target(t, config, map[string]deploy.Credentials{"security": {RoleARN: "arn:aws:iam::444455556666:role/nobody"}})
+	if _, err := deploy.Plan(context.Background(), f, options()); err == nil || !strings.Contains(err.Error(), "account security: checking the credentials") {
+		t.Fatalf("plan with a role that cannot be assumed: %v", err)
+	}
+	for _, c := range srv.Calls()[calls:] {
+		if c.Action != "GetCallerIdentity" && c.Action != "AssumeRole" {
+			t.Errorf("%s called before every account's credentials were accepted", c.Action)
+		}
+	}
+}
+
+func TestKeptChangeSetsAreExecutedAsReviewed(t *testing.T) {
+	srv := endpoint(t, nil)
+	f := target(t, fleet(""), nil)
+	opts := options()
+	opts.Keep = true
+	r := plan(t, f, opts)
+	for _, s := range r.Stacks {
+		if !strings.HasPrefix(s.ChangeSet, "irsagen-") {
+			t.Errorf("%s: kept change set %q", s.Name, s.ChangeSet)
+		}
+	}
+	made := srv.CallCount("CreateChangeSet")
+	// apply finds the kept change sets: same templates, so it creates none of its own.
+	_, res := apply(t, f, options())
+	if res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	if n := srv.CallCount("CreateChangeSet"); n != made {
+		t.Errorf("apply made %d change sets of its own", n-made)
+	}
+
+	// A template that changed since the review gets a change set of its own; the stacks whose
+	// templates did not change find the (empty) change sets that plan --keep left.
+	plan(t, f, opts)
+	changed := target(t, fleet("  - name: worker\n    namespace: web\n    clusters: [prod]\n"), nil)
+	made = srv.CallCount("CreateChangeSet")
+	r, res = apply(t, changed, options())
+	if res.Failed() || stack(r, "irsa-platform-roles").ChangeSet == "" {
+		t.Fatalf("apply: %s", results(res))
+	}
+	if n := srv.CallCount("CreateChangeSet"); n != made+1 {
+		t.Errorf("CreateChangeSet calls = %d, want 1", n-made)
+	}
+}
