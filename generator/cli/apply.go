@@ -89,6 +89,9 @@ func writeResult(w io.Writer, r *deploy.Result) {
 	counts := map[string]int{}
 	for _, o := range r.Stacks {
 		counts[o.Outcome]++
+		if o.Outcome == deploy.OutcomeUnchanged {
+			continue // the review said so already
+		}
 		line := fmt.Sprintf("%s: %s", o.Stack, o.Outcome)
 		if o.Reason != "" {
 			line += ": " + o.Reason
@@ -98,7 +101,13 @@ func writeResult(w io.Writer, r *deploy.Result) {
 			fmt.Fprintf(w, "  %s\n", e)
 		}
 	}
-	fmt.Fprintf(w, "Apply: %d created, %d updated, %d unchanged, %d deleted, %d failed, %d skipped.\n",
+	sum := fmt.Sprintf("Apply: %d created, %d updated, %d unchanged, %d deleted, %d failed, %d skipped",
 		counts[deploy.OutcomeCreated], counts[deploy.OutcomeUpdated], counts[deploy.OutcomeUnchanged],
 		counts[deploy.OutcomeDeleted], counts[deploy.OutcomeFailed], counts[deploy.OutcomeSkipped])
+	for _, extra := range []string{deploy.OutcomeImported, deploy.OutcomeMoved} {
+		if counts[extra] > 0 {
+			sum += fmt.Sprintf(", %d %s", counts[extra], extra)
+		}
+	}
+	fmt.Fprintln(w, sum+".")
 }
