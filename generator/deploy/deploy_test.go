@@ -661,6 +661,9 @@ func TestMoveBetweenStacksKeepsTheRoles(t *testing.T) {
 				continue
 			}
 			moves++
+			if slices.Contains(c.Hazards, deploy.HazardExists) {
+				t.Errorf("%s: a moved role is flagged as existing outside CloudFormation", s.Name)
+			}
 			if c.Action == "Remove" && (s.Name != "irsa-platform-roles" || c.MovedTo == "") {
 				t.Errorf("%s: %s", s.Name, dump([]*deploy.ResourceChange{c}))
 			}

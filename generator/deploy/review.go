@@ -276,7 +276,9 @@ func (r *Review) pairChanges() {
 			if a, ok := byName[c.Type+"\x00"+c.Name]; ok && c.Name != "" && a.stack != s.Name {
 				c.MovedTo, a.c.MovedFrom = a.stack, s.Name
 				c.Hazards = appendOnce(c.Hazards, HazardMove)
-				a.c.Hazards = appendOnce(a.c.Hazards, HazardMove)
+				// It exists, in the stack it leaves: a move, not something to adopt.
+				a.c.Hazards = slices.DeleteFunc(appendOnce(a.c.Hazards, HazardMove), func(h string) bool { return h == HazardExists })
+				a.c.importID, a.c.live = nil, nil
 				continue
 			}
 			if d, _ := c.before["Description"].(string); d != "" {
