@@ -182,6 +182,19 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 		}
 		return &Outcome{Stack: sr.Name, Outcome: OutcomeUnchanged}
 	}
+	// A stack whose create failed holds nothing: it is deleted and its change set made anew, and
+	// that change set is what the checks below look at.
+	if sr.Action == ActionRecreate {
+		opts.Progress("%s: deleting the stack that failed to create", sr.Name)
+		if err := deleteStack(ctx, sr.acc, sr.Name, opts); err != nil {
+			return fail(err, nil)
+		}
+		sr.Status = ""
+		if err := makeChangeSet(ctx, sr.acc, sr, types.ChangeSetTypeCreate, opts); err != nil {
+			return fail(err, nil)
+		}
+		sr.Action = ActionRecreate
+	}
 	for _, c := range sr.Changes {
 		if c.Action == string(types.ChangeActionModify) && c.Replacement == string(types.ReplacementTrue) && c.Name != "" {
 			return fail(fmt.Errorf("%s %s must be replaced to change %s, and CloudFormation cannot replace a resource with a fixed name (the update would fail and roll back); nothing was changed. "+
@@ -215,17 +228,6 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 			}
 			return &Outcome{Stack: sr.Name, Outcome: OutcomeImported}
 		}
-	}
-	if sr.Action == ActionRecreate {
-		opts.Progress("%s: deleting the stack that failed to create", sr.Name)
-		if err := deleteStack(ctx, acc, sr.Name, opts); err != nil {
-			return fail(err, nil)
-		}
-		sr.Status = ""
-		if err := makeChangeSet(ctx, acc, sr, types.ChangeSetTypeCreate, opts); err != nil {
-			return fail(err, nil)
-		}
-		sr.Action = ActionRecreate
 	}
 	creating := sr.Action != ActionUpdate
 	if !creating {

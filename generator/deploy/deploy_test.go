@@ -564,13 +564,19 @@ func TestFailedCreateIsRecreated(t *testing.T) {
 	if st, _ := srv.Stack(platformID, region, "irsa-platform-roles"); st.Status != "ROLLBACK_COMPLETE" {
 		t.Fatalf("roles stack is %s, want ROLLBACK_COMPLETE", st.Status)
 	}
-	if err := srv.DeleteRole(platformID, "web-app"); err != nil {
-		t.Fatal(err)
-	}
+	// A re-run deletes the failed stack, finds the role that blocks the create, and says how to
+	// adopt it.
 	r, res = apply(t, f, options())
 	if got := actions(r)["irsa-platform-roles"]; got != deploy.ActionRecreate {
 		t.Errorf("plan: irsa-platform-roles = %q, want recreate", got)
 	}
+	if o := res.Stacks[slices.IndexFunc(res.Stacks, func(o *deploy.Outcome) bool { return o.Stack == "irsa-platform-roles" })]; o.Outcome != deploy.OutcomeFailed || !strings.Contains(o.Reason, "--import") {
+		t.Fatalf("re-run with the role in the way: %s", results(res))
+	}
+	if err := srv.DeleteRole(platformID, "web-app"); err != nil {
+		t.Fatal(err)
+	}
+	_, res = apply(t, f, options())
 	if got := outcomes(res)["irsa-platform-roles"]; got != deploy.OutcomeCreated {
 		t.Fatalf("re-run: irsa-platform-roles = %q (%+v), want created", got, res.Stacks)
 	}
