@@ -30,6 +30,14 @@ serviceAccounts:
     clusters: [prod]
 `
 
+// firstPlan is plan's review of deployConfig in an empty account, byte for byte.
+const firstPlan = `irsa-platform-oidc-providers (platform 111122223333 us-east-1): create: 1 to add, 0 to change, 0 to remove
+  + AWS::IAM::OIDCProvider OIDCProvider0123456789ABCDEF0123456789ABCDEF4491dac1 (https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF)
+irsa-platform-roles (platform 111122223333 us-east-1): create: 1 to add, 0 to change, 0 to remove
+  + AWS::IAM::Role RoleWebApp253bafb1 (web_app)
+Plan: 2 stacks to create, 0 to update, 0 unchanged, 0 orphans.
+`
+
 // deployEnv starts the local AWS endpoint and points the SDK's standard chain at it, with the
 // credentials of account in the environment and a profile "other" of another account.
 func deployEnv(t *testing.T) (*awsfake.Server, string) {
@@ -88,8 +96,8 @@ func TestPlanApplyExitStatuses(t *testing.T) {
 	}
 
 	code, stdout, stderr := run(t, "plan", "-c", config)
-	if code != 1 || !strings.Contains(stdout, "Plan: 2 stacks to create, 0 to update, 0 unchanged, 0 orphans.") {
-		t.Fatalf("first plan: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	if code != 1 || stdout != firstPlan {
+		t.Fatalf("first plan: exit %d\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", code, stdout, firstPlan, stderr)
 	}
 
 	// Without a terminal, apply needs --yes, and asks nothing of AWS without it.
