@@ -33,26 +33,35 @@ type detail struct {
 }
 
 // scopeOf is the stack's scope for resolving a template: parameters and the resources it has.
-func (st *stack) scopeOf(acct, region string, params []param) *scope {
-	sc := &scope{account: acct, region: region, stackName: st.Name, stackID: st.ID,
+func (st *stack) scopeOf(a *account, region string, params []param) *scope {
+	sc := &scope{account: a.id, region: region, stackName: st.Name, stackID: st.ID,
 		params: map[string]string{}, physical: map[string]string{}, attrs: map[string]map[string]string{}}
 	for _, p := range params {
 		sc.params[p.Key] = p.Value
 	}
-	for id, res := range st.Resources {
-		sc.physical[id] = res.PhysicalID
-		sc.attrs[id] = map[string]string{"Arn": res.PhysicalID}
-		if res.Type == "AWS::IAM::Role" {
-			sc.attrs[id]["Arn"] = fmt.Sprintf("arn:aws:iam::%s:role%s%s", acct, str(res.Props["Path"], "/"), res.PhysicalID)
-		}
+	for _, res := range st.Resources {
+		sc.add(a, res)
 	}
 	return sc
+}
+
+// add makes a resource's physical id and attributes known to the scope.
+func (sc *scope) add(a *account, res *stackResource) {
+	sc.physical[res.LogicalID] = res.PhysicalID
+	attrs := map[string]string{"Arn": res.PhysicalID}
+	if p := a.iam.get(res.Type, res.Name); p != nil && globalTypes[res.Type] {
+		attrs["Arn"] = p.Arn
+		if p.UniqID != "" && res.Type == "AWS::IAM::Role" {
+			attrs["RoleId"] = p.UniqID
+		}
+	}
+	sc.attrs[res.LogicalID] = attrs
 }
 
 // computeChangeSet finishes creating a change set: what it would change, or why it failed.
 func (s *Server) computeChangeSet(rg *region, cs *changeSet) {
 	st := cs.stack
-	sc := st.scopeOf(rg.account.id, rg.name, cs.Params)
+	sc := st.scopeOf(rg.account, rg.name, cs.Params)
 	var changes []resourceChange
 	for _, id := range creationOrder(cs.Template) {
 		def := cs.Template.Resources[id]

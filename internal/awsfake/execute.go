@@ -48,7 +48,7 @@ func (s *Server) run(rg *region, cs *changeSet) {
 	op := operationOf(cs)
 	saved := iam.snapshot()
 	resources := maps.Clone(st.Resources)
-	sc := st.scopeOf(rg.account.id, rg.name, cs.Params)
+	sc := st.scopeOf(rg.account, rg.name, cs.Params)
 	var done []resourceChange // in the order they were done
 	var cleanup []*stackResource
 	failed := ""
@@ -72,7 +72,7 @@ func (s *Server) run(rg *region, cs *changeSet) {
 			cleanup = append(cleanup, old)
 		}
 		resources[c.LogicalID] = res
-		sc.physical[c.LogicalID] = res.PhysicalID
+		sc.add(rg.account, res)
 		done = append(done, c)
 	}
 	if failed != "" {
@@ -96,7 +96,7 @@ func (s *Server) run(rg *region, cs *changeSet) {
 	st.Template, st.Params, st.Tags, st.Capabilities = cs.Template, cs.Params, cs.Tags, cs.Capabilities
 	st.Description = cs.Template.Description
 	st.Resources, st.ChangeSetID = resources, cs.ID
-	st.Outputs = outputs(cs.Template, st.scopeOf(rg.account.id, rg.name, cs.Params))
+	st.Outputs = outputs(cs.Template, st.scopeOf(rg.account, rg.name, cs.Params))
 	if op != "CREATE" {
 		t := s.now()
 		st.Updated = &t

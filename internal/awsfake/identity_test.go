@@ -135,8 +135,15 @@ func TestIAMListsWhatStacksMade(t *testing.T) {
       PermissionsBoundary: !Sub arn:aws:iam::${AWS::AccountId}:policy/boundary
       AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
       ManagedPolicyArns: [!Ref Policy]
+Outputs:
+  RoleArn:
+    Value: !GetAtt Role.Arn
+    Export: {Name: !Sub "${AWS::StackName}-role"}
 `
-	create(t, cfnClient(srv, platform), "iam", body)
+	st := create(t, cfnClient(srv, platform), "iam", body)
+	if len(st.Outputs) != 1 || *st.Outputs[0].OutputValue != "arn:aws:iam::"+platform+":role/irsa/bounded" || *st.Outputs[0].ExportName != "iam-role" {
+		t.Errorf("outputs = %+v", st.Outputs)
+	}
 	client := iamClient(srv, platform)
 	roles, err := client.ListRoles(ctx, &iam.ListRolesInput{PathPrefix: aws.String("/irsa/")})
 	if err != nil || len(roles.Roles) != 1 {
