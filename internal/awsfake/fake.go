@@ -17,6 +17,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -158,11 +159,14 @@ func (s *Server) Config(accountID, region string) aws.Config {
 }
 
 // Env is the environment that makes an AWS SDK or CLI run as accountID in region against
-// the endpoint, and never read a profile or instance metadata.
+// the endpoint, and never read a profile or instance metadata. It names the endpoint for STS
+// on its own too: aws-sdk-go-v2's config resolves credentials before AWS_ENDPOINT_URL, so the
+// STS client of a profile that assumes a role sees only AWS_ENDPOINT_URL_STS.
 func (s *Server) Env(accountID, region string) []string {
 	c := s.Credentials(accountID)
 	return []string{
 		"AWS_ENDPOINT_URL=" + s.URL(),
+		"AWS_ENDPOINT_URL_STS=" + s.URL(),
 		"AWS_ACCESS_KEY_ID=" + c.AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY=" + c.SecretAccessKey,
 		"AWS_REGION=" + region,
@@ -170,6 +174,19 @@ func (s *Server) Env(accountID, region string) []string {
 		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 		"AWS_EC2_METADATA_DISABLED=true",
 	}
+}
+
+// ConfigFile is the text of an AWS shared config file (AWS_CONFIG_FILE) with a profile per
+// account, profile name → account id, holding the account's long-term credentials and the
+// endpoint's URL. A test adds profiles that assume roles (role_arn, source_profile) after it.
+func (s *Server) ConfigFile(profiles map[string]string) string {
+	var b strings.Builder
+	for _, name := range sortedKeys(profiles) {
+		c := s.Credentials(profiles[name])
+		fmt.Fprintf(&b, "[profile %s]\naws_access_key_id = %s\naws_secret_access_key = %s\nendpoint_url = %s\n\n",
+			name, c.AccessKeyID, c.SecretAccessKey, s.URL())
+	}
+	return b.String()
 }
 
 // Throttle makes the next n calls of action fail with Throttling "Rate exceeded" (HTTP 400),

@@ -2,6 +2,7 @@ package awsfake_test
 
 import (
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -159,5 +160,35 @@ Outputs:
 	// !Ref of a managed policy is its ARN, as CloudFormation resolves it.
 	if got := srv.Roles(platform)[0].ManagedPolicyArns; len(got) != 1 || got[0] != *policies.Policies[0].Arn {
 		t.Errorf("role's policies = %v", got)
+	}
+}
+
+// Profiles, and a profile that assumes a role in another account, as the SDK's chain reads them.
+func TestProfilesAndAssumedRoleProfiles(t *testing.T) {
+	srv := start(t)
+	path := t.TempDir() + "/config"
+	text := srv.ConfigFile(map[string]string{"network": network}) +
+		"[profile platform-deploy]\nrole_arn = arn:aws:iam::" + platform + ":role/irsagen-deploy\nsource_profile = network\nregion = us-east-1\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", path)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL())
+	// The SDK builds the STS client of a role profile before it reads AWS_ENDPOINT_URL.
+	t.Setenv("AWS_ENDPOINT_URL_STS", srv.URL())
+	for profile, want := range map[string]string{"network": network, "platform-deploy": platform} {
+		cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile(profile), config.WithRegion(region))
+		if err != nil {
+			t.Fatal(err)
+		}
+		who, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil || *who.Account != want {
+			t.Errorf("profile %s: %v, %v; want account %s", profile, who, err, want)
+		}
+	}
+	if n := srv.CallCount("AssumeRole"); n != 1 {
+		t.Errorf("AssumeRole calls = %d, want 1", n)
 	}
 }
