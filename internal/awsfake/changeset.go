@@ -55,40 +55,13 @@ func (s *Server) createChangeSet(r *request) (any, error) {
 		typ = "UPDATE"
 	}
 	st := rg.stackByName(stackName)
-	switch {
-	case typ != "CREATE" && typ != "UPDATE" && typ != "IMPORT":
-		return nil, validation("1 validation error detected: Value '%s' at 'changeSetType' failed to satisfy constraint: Member must satisfy enum value set: [IMPORT, UPDATE, CREATE]", typ)
-	case typ == "UPDATE" && (st == nil || st.Status == "REVIEW_IN_PROGRESS"):
-		return nil, validation("Stack [%s] does not exist", stackName)
-	case typ == "CREATE" && st != nil && st.Status != "REVIEW_IN_PROGRESS":
-		return nil, &apiError{Status: 400, Code: "AlreadyExistsException", Message: fmt.Sprintf("Stack [%s] already exists and cannot be created again with the changeSet [%s].", stackName, name)}
-	case st != nil && inProgress(st.Status):
-		return nil, validation("Stack:%s is in %s state and can not be updated.", st.ID, st.Status)
-	case st != nil && (st.Status == "ROLLBACK_COMPLETE" || st.Status == "ROLLBACK_FAILED"):
-		return nil, validation("Stack:%s is in %s state and can not be updated.", st.ID, st.Status)
-	}
-	if st != nil {
-		for _, c := range rg.changeSets {
-			if c.stack == st && c.Name == name {
-				return nil, &apiError{Status: 400, Code: "AlreadyExistsException", Message: fmt.Sprintf("ChangeSet %s already exists", name)}
-			}
-		}
+	if err := refuseChangeSet(rg, st, stackName, name, typ); err != nil {
+		return nil, err
 	}
 	cs := &changeSet{Name: name, Description: r.get("Description"), Type: typ, Status: "CREATE_PENDING",
 		ExecutionStatus: "UNAVAILABLE", Capabilities: strs(r.form, "Capabilities"), Created: s.now()}
-	if r.flag("UsePreviousTemplate") {
-		if st == nil || st.Template == nil {
-			return nil, validation("UsePreviousTemplate can not be used for a stack without a template")
-		}
-		cs.Template = st.Template
-	} else {
-		body, err := r.required("TemplateBody")
-		if err != nil {
-			return nil, validation("Either TemplateBody or TemplateURL must be specified (the endpoint does not fetch TemplateURL).")
-		}
-		if cs.Template, err = parseTemplate(body); err != nil {
-			return nil, err
-		}
+	if cs.Template, err = changeSetTemplate(r, st); err != nil {
+		return nil, err
 	}
 	if cs.Params, err = parameters(r, cs.Template, st); err != nil {
 		return nil, err
@@ -123,6 +96,40 @@ func (s *Server) createChangeSet(r *request) (any, error) {
 		ID      string `xml:"Id"`
 		StackID string `xml:"StackId"`
 	}{cs.ID, st.ID}, nil
+}
+
+// refuseChangeSet says why a change set of type typ cannot be made for a stack, if it cannot.
+func refuseChangeSet(rg *region, st *stack, stackName, name, typ string) error {
+	switch {
+	case typ != "CREATE" && typ != "UPDATE" && typ != "IMPORT":
+		return validation("1 validation error detected: Value '%s' at 'changeSetType' failed to satisfy constraint: Member must satisfy enum value set: [IMPORT, UPDATE, CREATE]", typ)
+	case typ == "UPDATE" && (st == nil || st.Status == "REVIEW_IN_PROGRESS"):
+		return validation("Stack [%s] does not exist", stackName)
+	case typ == "CREATE" && st != nil && st.Status != "REVIEW_IN_PROGRESS":
+		return &apiError{Status: 400, Code: "AlreadyExistsException", Message: fmt.Sprintf("Stack [%s] already exists and cannot be created again with the changeSet [%s].", stackName, name)}
+	case st != nil && (inProgress(st.Status) || st.Status == "ROLLBACK_COMPLETE" || st.Status == "ROLLBACK_FAILED"):
+		return validation("Stack:%s is in %s state and can not be updated.", st.ID, st.Status)
+	}
+	for _, c := range rg.changeSets {
+		if st != nil && c.stack == st && c.Name == name {
+			return &apiError{Status: 400, Code: "AlreadyExistsException", Message: fmt.Sprintf("ChangeSet %s already exists", name)}
+		}
+	}
+	return nil
+}
+
+// changeSetTemplate is the template a change set proposes: its body, or the stack's own.
+func changeSetTemplate(r *request, st *stack) (*template, error) {
+	if r.flag("UsePreviousTemplate") {
+		if st == nil || st.Template == nil {
+			return nil, validation("UsePreviousTemplate can not be used for a stack without a template")
+		}
+		return st.Template, nil
+	}
+	if r.get("TemplateBody") == "" {
+		return nil, validation("Either TemplateBody or TemplateURL must be specified (the endpoint does not fetch TemplateURL).")
+	}
+	return parseTemplate(r.get("TemplateBody"))
 }
 
 // parameters resolves the change set's parameters against the template's and the stack's.

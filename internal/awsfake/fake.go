@@ -42,8 +42,13 @@ type Account struct {
 // Option changes how the endpoint behaves.
 type Option func(*Server)
 
-// Polls sets how many looks (DescribeChangeSet, DescribeStacks, ...) still see a change set or
-// a stack operation in progress before it finishes; 1 unless set. 0 finishes on the first look.
+// Polls sets how many looks (DescribeChangeSet, DescribeStacks, DescribeStackEvents, ...)
+// still see a change set, a stack operation, a refactor or a drift detection in progress before
+// it finishes; 1 unless set, so that a client must poll as it must with AWS. 0 finishes the work
+// on the first look; a negative n finishes it at once, before any look.
+//
+// The SDK's waiters wait MinDelay (30s for change sets) between looks: a test that uses them
+// with the default Polls sets MinDelay and MaxDelay to a few milliseconds.
 func Polls(n int) Option { return func(s *Server) { s.polls = n } }
 
 // Server is the endpoint. Its methods are safe to call while clients use it.
