@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -118,5 +119,40 @@ func TestModifyShowsReplacementAndValues(t *testing.T) {
 	}
 	if roles := srv.Roles(platform); len(roles) != 3 || roles[1].Path != "/" {
 		t.Errorf("roles after rollback = %+v, want poc_a and poc_b unchanged", roles)
+	}
+}
+
+// The SDK's own waiters understand the statuses the endpoint goes through.
+func TestSDKWaiters(t *testing.T) {
+	srv := start(t, awsfake.Polls(2))
+	cfn := cfnClient(srv, platform)
+	body := roleTemplate("poc_a")
+	out, err := cfn.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("s"), ChangeSetName: aws.String("c"),
+		ChangeSetType: types.ChangeSetTypeCreate, TemplateBody: &body, Capabilities: []types.Capability{types.CapabilityCapabilityNamedIam}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast := func(o *cloudformation.ChangeSetCreateCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 2*time.Millisecond }
+	w := cloudformation.NewChangeSetCreateCompleteWaiter(cfn, fast)
+	if err := w.Wait(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: out.Id}, time.Minute); err != nil {
+		t.Fatalf("change set waiter: %v", err)
+	}
+	if _, err := cfn.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: out.Id}); err != nil {
+		t.Fatal(err)
+	}
+	sw := cloudformation.NewStackCreateCompleteWaiter(cfn, func(o *cloudformation.StackCreateCompleteWaiterOptions) {
+		o.MinDelay, o.MaxDelay = time.Millisecond, 2*time.Millisecond
+	})
+	if err := sw.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: out.StackId}, time.Minute); err != nil {
+		t.Fatalf("stack waiter: %v", err)
+	}
+	if n := srv.CallCount("DescribeStacks"); n != 3 {
+		t.Errorf("DescribeStacks calls = %d, want 3 with Polls(2)", n)
+	}
+	// A change set with no changes makes the waiter fail, as it does against AWS.
+	again, _ := cfn.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("s"), ChangeSetName: aws.String("d"),
+		TemplateBody: &body, Capabilities: []types.Capability{types.CapabilityCapabilityNamedIam}})
+	if err := w.Wait(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: again.Id}, time.Minute); err == nil {
+		t.Error("waiting for a change set with no changes succeeded")
 	}
 }
