@@ -132,7 +132,9 @@ func TestSDKWaiters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fast := func(o *cloudformation.ChangeSetCreateCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, 2*time.Millisecond }
+	fast := func(o *cloudformation.ChangeSetCreateCompleteWaiterOptions) {
+		o.MinDelay, o.MaxDelay = time.Millisecond, 2*time.Millisecond
+	}
 	w := cloudformation.NewChangeSetCreateCompleteWaiter(cfn, fast)
 	if err := w.Wait(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: out.Id}, time.Minute); err != nil {
 		t.Fatalf("change set waiter: %v", err)
