@@ -143,8 +143,8 @@ func (s *Server) apply(rg *region, st *stack, cs *changeSet, c resourceChange, s
 		name = generatedName(s, st.Name, c.LogicalID)
 	}
 	res.Name = name
-	if st.failNext {
-		st.failNext = false
+	if rg.failNext[st.Name] {
+		delete(rg.failNext, st.Name)
 		return fail(alreadyExists(c.Type, name))
 	}
 	if !globalTypes[c.Type] {

@@ -106,16 +106,20 @@ func (s *Server) DeleteRole(accountID, name string) error {
 	return nil
 }
 
-// FailNextUpdate makes the next create or update of a stack fail on its first resource to
-// create or update, with "<name> already exists", and roll back.
+// FailNextUpdate makes the next create or update of a stack, which need not exist yet, fail on
+// its first resource to create or update with "<name> already exists", and roll back.
 func (s *Server) FailNextUpdate(accountID, region, stackName string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.account(accountID).region(region).stackByName(stackName)
-	if st == nil {
-		return fmt.Errorf("no stack %s in %s/%s", stackName, accountID, region)
+	a, ok := s.accounts[accountID]
+	if !ok {
+		return fmt.Errorf("unknown account %s", accountID)
 	}
-	st.failNext = true
+	rg := a.region(region)
+	if rg.failNext == nil {
+		rg.failNext = map[string]bool{}
+	}
+	rg.failNext[stackName] = true
 	return nil
 }
 

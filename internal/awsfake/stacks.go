@@ -15,6 +15,7 @@ type region struct {
 	changeSets []*changeSet
 	refactors  []*refactor
 	drifts     []*driftDetection
+	failNext   map[string]bool // stack names whose next create or update fails (FailNextUpdate)
 }
 
 func (a *account) region(name string) *region {
@@ -46,8 +47,7 @@ type stack struct {
 	DriftStatus           string
 	DriftChecked          *time.Time
 
-	pending  *operation
-	failNext bool // the next create or update fails (see FailNextUpdate)
+	pending *operation
 }
 
 // stackResource is a resource of a stack.

@@ -272,3 +272,17 @@ func TestUnnamedRoleGetsAGeneratedNameAndIsDeletedWithItsStack(t *testing.T) {
 		t.Errorf("roles after delete = %v", roles)
 	}
 }
+
+func TestFailedFirstCreate(t *testing.T) {
+	srv := start(t, awsfake.Polls(0))
+	if err := srv.FailNextUpdate(network, region, "roles"); err != nil {
+		t.Fatal(err)
+	}
+	cfn := cfnClient(srv, network)
+	if st := create(t, cfn, "roles", roleTemplate("poc_a")); st.StackStatus != types.StackStatusRollbackComplete {
+		t.Errorf("first create = %s, want ROLLBACK_COMPLETE", st.StackStatus)
+	}
+	if err := srv.FailNextUpdate("000000000000", region, "roles"); err == nil {
+		t.Error("FailNextUpdate of an unknown account succeeded")
+	}
+}
