@@ -84,13 +84,14 @@ func (s *Server) run(rg *region, cs *changeSet) {
 		s.stackEvent(st, op+"_COMPLETE_CLEANUP_IN_PROGRESS", "")
 		for _, old := range cleanup {
 			s.event(st, event{LogicalID: old.LogicalID, PhysicalID: old.PhysicalID, Type: old.Type, Status: "DELETE_IN_PROGRESS"})
-			status := "DELETE_COMPLETE"
+			// A resource that cannot be deleted stays in IAM; the update still completes.
+			status, reason := "DELETE_COMPLETE", ""
 			if old.DeletionPolicy == "Retain" {
 				status = "DELETE_SKIPPED"
-			} else if globalTypes[old.Type] {
-				delete(iam.resources, iamKey(old.Type, old.Name))
+			} else if reason = iam.remove(old); reason != "" {
+				status = "DELETE_FAILED"
 			}
-			s.event(st, event{LogicalID: old.LogicalID, PhysicalID: old.PhysicalID, Type: old.Type, Status: status})
+			s.event(st, event{LogicalID: old.LogicalID, PhysicalID: old.PhysicalID, Type: old.Type, Status: status, Reason: reason})
 		}
 	}
 	st.Template, st.Params, st.Tags, st.Capabilities = cs.Template, cs.Params, cs.Tags, cs.Capabilities

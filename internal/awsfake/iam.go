@@ -3,6 +3,7 @@ package awsfake
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -89,6 +90,28 @@ func (st *iamState) put(s *Server, typ, name string, props map[string]any, creat
 	}
 	st.resources[iamKey(typ, name)] = p
 	return p
+}
+
+// remove deletes the IAM resource a stack made, as CloudFormation does: it detaches the policies
+// the template attached, and fails on a role that still has others (attached by hand).
+func (st *iamState) remove(res *stackResource) string {
+	if !globalTypes[res.Type] {
+		return ""
+	}
+	p := st.get(res.Type, res.Name)
+	if p == nil {
+		return "" // deleted out of band: CloudFormation skips it
+	}
+	if res.Type == "AWS::IAM::Role" {
+		expected := strList(res.Props["ManagedPolicyArns"])
+		for _, arn := range strList(p.Props["ManagedPolicyArns"]) {
+			if !slices.Contains(expected, arn) {
+				return `Resource handler returned message: "Cannot delete entity, must detach all policies first. (Service: Iam, Status Code: 409)" (HandlerErrorCode: GeneralServiceException)`
+			}
+		}
+	}
+	delete(st.resources, iamKey(res.Type, res.Name))
+	return ""
 }
 
 func (st *iamState) createRole(s *Server, name, path, trust string) error {

@@ -163,36 +163,46 @@ func (s *Server) updateTerminationProtection(r *request) (any, error) {
 	}{st.ID}, nil
 }
 
-// deleteStack deletes a stack and the resources it made, except those it retains.
+// deleteStack deletes a stack and the resources it made, except those it retains. A role that
+// has a policy attached by hand cannot be deleted: the stack ends DELETE_FAILED, and a second
+// DeleteStack may retain what failed.
 func (s *Server) deleteStack(r *request) (any, error) {
 	rg := s.region(r)
 	st := rg.stackByName(r.get("StackName"))
-	if st == nil || st.Status == "DELETE_COMPLETE" {
-		return nil, nil // AWS answers success for a stack that does not exist
-	}
-	if st.TerminationProtection {
-		return nil, validation("Stack [%s] cannot be deleted while TerminationProtection is enabled", st.Name)
-	}
-	if inProgress(st.Status) && st.Status != "DELETE_IN_PROGRESS" {
-		return nil, validation("Stack [%s] cannot be deleted while in status %s", st.Name, st.Status)
-	}
 	retain := strs(r.form, "RetainResources")
+	switch {
+	case st == nil || st.Status == "DELETE_COMPLETE" || st.Status == "DELETE_IN_PROGRESS":
+		return nil, nil // AWS answers success for a stack that does not exist or is going
+	case st.TerminationProtection:
+		return nil, validation("Stack [%s] cannot be deleted while TerminationProtection is enabled", st.Name)
+	case inProgress(st.Status):
+		return nil, validation("Stack [%s] cannot be deleted while in status %s", st.Name, st.Status)
+	case len(retain) > 0 && st.Status != "DELETE_FAILED":
+		return nil, validation("Invalid operation on stack [%s]. RetainResources can only be specified when the stack is in the DELETE_FAILED state", st.Name)
+	}
 	rg.dropChangeSets(st.ID, "")
 	s.stackEvent(st, "DELETE_IN_PROGRESS", "User Initiated")
 	s.start(&st.pending, func() {
-		iam := rg.account.iam
+		var failed []string
 		for _, id := range sortedKeys(st.Resources) {
 			res := st.Resources[id]
 			s.event(st, event{LogicalID: id, PhysicalID: res.PhysicalID, Type: res.Type, Status: "DELETE_IN_PROGRESS"})
-			status := "DELETE_COMPLETE"
+			status, reason := "DELETE_COMPLETE", ""
 			if res.DeletionPolicy == "Retain" || slices.Contains(retain, id) {
 				status = "DELETE_SKIPPED"
-			} else if globalTypes[res.Type] {
-				delete(iam.resources, iamKey(res.Type, res.Name))
+			} else if reason = rg.account.iam.remove(res); reason != "" {
+				status = "DELETE_FAILED"
+				failed = append(failed, id)
 			}
-			s.event(st, event{LogicalID: id, PhysicalID: res.PhysicalID, Type: res.Type, Status: status})
+			s.event(st, event{LogicalID: id, PhysicalID: res.PhysicalID, Type: res.Type, Status: status, Reason: reason})
+			if status != "DELETE_FAILED" {
+				delete(st.Resources, id)
+			}
 		}
-		st.Resources = map[string]*stackResource{}
+		if len(failed) > 0 {
+			s.stackEvent(st, "DELETE_FAILED", fmt.Sprintf("The following resource(s) failed to delete: [%s]. ", strings.Join(failed, ", ")))
+			return
+		}
 		t := s.now()
 		st.Deleted = &t
 		s.stackEvent(st, "DELETE_COMPLETE", "")

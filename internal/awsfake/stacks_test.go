@@ -286,3 +286,40 @@ func TestFailedFirstCreate(t *testing.T) {
 		t.Error("FailNextUpdate of an unknown account succeeded")
 	}
 }
+
+func TestDeleteFailsOnAPolicyAttachedByHand(t *testing.T) {
+	srv := start(t, awsfake.Polls(0))
+	cfn := cfnClient(srv, platform)
+	create(t, cfn, "roles", roleTemplate("poc_a:arn:aws:iam::aws:policy/ReadOnlyAccess", "poc_b"))
+	if err := srv.AttachRolePolicy(platform, "poc_a", "arn:aws:iam::aws:policy/AdministratorAccess"); err != nil {
+		t.Fatal(err)
+	}
+	del := func(retain ...string) types.Stack {
+		if _, err := cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("roles"), RetainResources: retain}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := srv.Stack(platform, region, "roles")
+		out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &got.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Stacks[0]
+	}
+	st := del()
+	if st.StackStatus != types.StackStatusDeleteFailed || !strings.Contains(*st.StackStatusReason, "[Rolepoca]") {
+		t.Fatalf("delete = %s %q, want DELETE_FAILED on Rolepoca", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	var names []string
+	for _, r := range srv.Roles(platform) {
+		names = append(names, r.Name)
+	}
+	if !slices.Equal(names, []string{"irsagen-deploy", "poc_a"}) {
+		t.Errorf("roles after the failed delete = %v, want poc_b gone and poc_a kept", names)
+	}
+	if st := del("Rolepoca"); st.StackStatus != types.StackStatusDeleteComplete {
+		t.Errorf("delete retaining Rolepoca = %s", st.StackStatus)
+	}
+	if len(srv.Roles(platform)) != 2 {
+		t.Errorf("the retained role is gone: %v", srv.Roles(platform))
+	}
+}
