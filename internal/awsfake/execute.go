@@ -113,6 +113,11 @@ func (s *Server) apply(rg *region, st *stack, cs *changeSet, c resourceChange, s
 	res := &stackResource{LogicalID: c.LogicalID, Type: c.Type, Props: props, DeletionPolicy: def.DeletionPolicy, Updated: s.clock}
 	if c.Action == "Import" {
 		p := rg.account.iam.get(c.Type, physicalName(c.Type, props))
+		if p == nil { // deleted since the change set was made
+			why := fmt.Sprintf("Resource %s of type %s does not exist", c.PhysicalID, c.Type)
+			s.event(st, event{LogicalID: c.LogicalID, PhysicalID: c.PhysicalID, Type: c.Type, Status: "IMPORT_FAILED", Reason: why})
+			return nil, why
+		}
 		res.PhysicalID, res.Name, res.Status = p.ID, p.Name, "IMPORT_COMPLETE"
 		s.event(st, event{LogicalID: c.LogicalID, PhysicalID: p.ID, Type: c.Type, Status: "IMPORT_IN_PROGRESS"})
 		s.event(st, event{LogicalID: c.LogicalID, PhysicalID: p.ID, Type: c.Type, Status: "IMPORT_COMPLETE", Reason: "Resource import completed."})
