@@ -94,7 +94,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 	case s.throttled(r.action):
 		err = &apiError{Status: 400, Code: "Throttling", Message: "Rate exceeded"}
 	default:
-		out, err = s.dispatch(r)
+		out, err = s.dispatchSafely(r)
 	}
 	if err != nil {
 		ae, ok := err.(*apiError)
@@ -108,6 +108,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 	}
 	s.calls = append(s.calls, call)
 	writeResult(w, service, r.action, out, s.requestID())
+}
+
+// dispatchSafely answers a bug in the endpoint as an InternalFailure naming it, rather than
+// dropping the connection.
+func (s *Server) dispatchSafely(r *request) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &apiError{Status: 500, Code: "InternalFailure", Message: fmt.Sprintf("awsfake: %s panicked: %v", r.action, p)}
+		}
+	}()
+	return s.dispatch(r)
 }
 
 func (s *Server) dispatch(r *request) (any, error) {
