@@ -1,9 +1,12 @@
 package awsfake_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -321,5 +324,43 @@ func TestDeleteFailsOnAPolicyAttachedByHand(t *testing.T) {
 	}
 	if len(srv.Roles(platform)) != 2 {
 		t.Errorf("the retained role is gone: %v", srv.Roles(platform))
+	}
+}
+
+// Stacks deploy in parallel, as apply does, and each one's roles end up in IAM.
+func TestParallelDeploys(t *testing.T) {
+	srv := start(t)
+	cfn := cfnClient(srv, platform)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("roles-%d", i)
+			body := roleTemplate(fmt.Sprintf("a_%d", i), fmt.Sprintf("b_%d", i))
+			out, err := cfn.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: &name, ChangeSetName: aws.String("c"),
+				ChangeSetType: types.ChangeSetTypeCreate, TemplateBody: &body, Capabilities: []types.Capability{types.CapabilityCapabilityNamedIam}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			w := cloudformation.NewChangeSetCreateCompleteWaiter(cfn, func(o *cloudformation.ChangeSetCreateCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond })
+			if err := w.Wait(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: out.Id}, time.Minute); err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := cfn.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: out.Id}); err != nil {
+				t.Error(err)
+				return
+			}
+			sw := cloudformation.NewStackCreateCompleteWaiter(cfn, func(o *cloudformation.StackCreateCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond })
+			if err := sw.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: out.StackId}, time.Minute); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(srv.Roles(platform)); n != 17 {
+		t.Errorf("roles = %d, want 16 and the deploy role", n)
 	}
 }
