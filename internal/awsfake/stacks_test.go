@@ -344,7 +344,9 @@ func TestParallelDeploys(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			w := cloudformation.NewChangeSetCreateCompleteWaiter(cfn, func(o *cloudformation.ChangeSetCreateCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond })
+			w := cloudformation.NewChangeSetCreateCompleteWaiter(cfn, func(o *cloudformation.ChangeSetCreateCompleteWaiterOptions) {
+				o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond
+			})
 			if err := w.Wait(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: out.Id}, time.Minute); err != nil {
 				t.Error(err)
 				return
@@ -353,7 +355,9 @@ func TestParallelDeploys(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			sw := cloudformation.NewStackCreateCompleteWaiter(cfn, func(o *cloudformation.StackCreateCompleteWaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond })
+			sw := cloudformation.NewStackCreateCompleteWaiter(cfn, func(o *cloudformation.StackCreateCompleteWaiterOptions) {
+				o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond
+			})
 			if err := sw.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: out.StackId}, time.Minute); err != nil {
 				t.Error(err)
 			}
