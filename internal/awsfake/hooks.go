@@ -12,14 +12,22 @@ import (
 func (s *Server) CreateRole(accountID, name, trustPolicy string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.account(accountID).iam.createRole(s, name, "/", trustPolicy)
+	a, err := s.known(accountID)
+	if err != nil {
+		return err
+	}
+	return a.iam.createRole(s, name, "/", trustPolicy)
 }
 
 // CreateOIDCProvider makes an IAM OIDC provider "by hand"; url starts with https://.
 func (s *Server) CreateOIDCProvider(accountID, url string, clientIDs, thumbprints []string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	iam := s.account(accountID).iam
+	a, err := s.known(accountID)
+	if err != nil {
+		return err
+	}
+	iam := a.iam
 	name := physicalName("AWS::IAM::OIDCProvider", map[string]any{"Url": url})
 	if iam.get("AWS::IAM::OIDCProvider", name) != nil {
 		return fmt.Errorf("provider %s already exists in account %s", url, accountID)
@@ -40,7 +48,11 @@ func anyList(l []string) []any {
 func (s *Server) editRole(accountID, name string, edit func(props map[string]any) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	iam := s.account(accountID).iam
+	a, err := s.known(accountID)
+	if err != nil {
+		return err
+	}
+	iam := a.iam
 	p := iam.get("AWS::IAM::Role", name)
 	if p == nil {
 		return fmt.Errorf("no role %s in account %s", name, accountID)
@@ -98,7 +110,11 @@ func (s *Server) SetTrustPolicy(accountID, roleName, trustPolicy string) error {
 func (s *Server) DeleteRole(accountID, name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	iam := s.account(accountID).iam
+	a, err := s.known(accountID)
+	if err != nil {
+		return err
+	}
+	iam := a.iam
 	if iam.get("AWS::IAM::Role", name) == nil {
 		return fmt.Errorf("no role %s in account %s", name, accountID)
 	}
@@ -111,9 +127,9 @@ func (s *Server) DeleteRole(accountID, name string) error {
 func (s *Server) FailNextUpdate(accountID, region, stackName string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.accounts[accountID]
-	if !ok {
-		return fmt.Errorf("unknown account %s", accountID)
+	a, err := s.known(accountID)
+	if err != nil {
+		return err
 	}
 	rg := a.region(region)
 	if rg.failNext == nil {
@@ -123,7 +139,17 @@ func (s *Server) FailNextUpdate(accountID, region, stackName string) error {
 	return nil
 }
 
-// Inspection: what a test may check after the fact. Looking does not advance any work.
+// known is an account the endpoint was started with.
+func (s *Server) known(id string) (*account, error) {
+	a, ok := s.accounts[id]
+	if !ok {
+		return nil, fmt.Errorf("awsfake: unknown account %s", id)
+	}
+	return a, nil
+}
+
+// Inspection: what a test may check after the fact. Looking does not advance any work; naming
+// an account the endpoint was not started with panics.
 
 // Stack is a stack as the endpoint holds it.
 type Stack struct {
