@@ -9,6 +9,17 @@
 // Work that AWS does asynchronously (a change set being created, a stack being updated) is
 // finished when the client looks at it again, after Polls looks that still see it in progress,
 // so a test is deterministic and needs no sleeping.
+//
+// A test starts one endpoint for all its accounts and points the SDK at it:
+//
+//	srv := awsfake.New(t, awsfake.Accounts{"111122223333": {}, "444455556666": {Roles: []string{"deploy"}}})
+//	cfn := cloudformation.NewFromConfig(srv.Config("111122223333", "us-east-1"))
+//	// or, for code that loads the standard chain: for each of srv.Env(id, region), t.Setenv
+//
+// The caller's account comes from the access key in the request's SigV4 signature; the service
+// (cloudformation, sts, iam) from its credential scope, so one URL serves all three. What the
+// endpoint does not model it refuses (InvalidAction, ValidationError), so a client that needs
+// more fails loudly instead of passing on a canned answer.
 package awsfake
 
 import (
