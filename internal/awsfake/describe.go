@@ -117,6 +117,7 @@ func (s *Server) listStacks(r *request) (any, error) {
 	rg := s.region(r)
 	for i := len(rg.stacks) - 1; i >= 0; i-- {
 		st := rg.stacks[i]
+		look(&st.pending)
 		if len(filter) > 0 && !slices.Contains(filter, st.Status) {
 			continue
 		}
