@@ -905,3 +905,42 @@ func TestKeptChangeSetsAreExecutedAsReviewed(t *testing.T) {
 		t.Errorf("CreateChangeSet calls = %d, want 1", n-made)
 	}
 }
+
+func TestSelection(t *testing.T) {
+	srv := endpoint(t, nil)
+	// stage is a cluster of web's role only: its provider and that role are in platform.
+	config := strings.Replace(withStage(fleet("")), "clusters: [prod, stage]\n    account: security", "clusters: [prod]\n    account: security", 1)
+	res := render(t, config)
+	for _, tc := range []struct {
+		sel  deploy.Selection
+		want []string
+	}{
+		{deploy.Selection{Accounts: []string{"security"}}, []string{"irsa-security-oidc-providers", "irsa-security-roles"}},
+		{deploy.Selection{Stacks: []string{"irsa-platform-roles"}}, []string{"irsa-platform-roles"}},
+		{deploy.Selection{Clusters: []string{"stage"}}, []string{"irsa-platform-oidc-providers", "irsa-platform-roles"}},
+		{deploy.Selection{Clusters: []string{"prod"}}, allStacks},
+	} {
+		f, err := deploy.NewFleet(res, tc.sel, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := stackNames(f); !slices.Equal(got, tc.want) {
+			t.Errorf("%+v: stacks %v, want %v", tc.sel, got, tc.want)
+		}
+	}
+	if _, err := deploy.NewFleet(res, deploy.Selection{Clusters: []string{"dev"}}, nil); err == nil || !strings.Contains(err.Error(), "--cluster dev: no such cluster in the config; known: prod, stage") {
+		t.Errorf("unknown cluster: %v", err)
+	}
+
+	// A plan of one account does not touch the others, not even to ask STS.
+	f, err := deploy.NewFleet(res, deploy.Selection{Accounts: []string{"security"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan(t, f, options())
+	for _, c := range srv.Calls() {
+		if c.Account != securityID {
+			t.Errorf("%s %s called in account %s", c.Service, c.Action, c.Account)
+		}
+	}
+}
