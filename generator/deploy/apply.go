@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -274,58 +273,6 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 	return &Outcome{Stack: sr.Name, Outcome: OutcomeUpdated}
 }
 
-// protect gives a stack termination protection and the lasting stack policy.
-func protect(ctx context.Context, acc *account, name string) error {
-	if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(name), EnableTerminationProtection: aws.Bool(true)}); err != nil {
-		return fmt.Errorf("enabling termination protection: %w", err)
-	}
-	if _, err := acc.cfn.SetStackPolicy(ctx, &cloudformation.SetStackPolicyInput{StackName: aws.String(name), StackPolicyBody: aws.String(StackPolicy(false, false))}); err != nil {
-		return fmt.Errorf("setting the stack policy: %w", err)
-	}
-	return nil
-}
-
-// waitStack polls a stack until no operation is in progress.
-func waitStack(ctx context.Context, acc *account, name string, opts *Options) (*types.Stack, error) {
-	for {
-		out, err := acc.cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
-		if err != nil {
-			if notFound(err) {
-				return &types.Stack{StackName: aws.String(name), StackStatus: types.StackStatusDeleteComplete}, nil
-			}
-			return nil, fmt.Errorf("describing stack: %w", err)
-		}
-		if len(out.Stacks) == 0 {
-			return &types.Stack{StackName: aws.String(name), StackStatus: types.StackStatusDeleteComplete}, nil
-		}
-		st := out.Stacks[0]
-		if !strings.HasSuffix(string(st.StackStatus), "_IN_PROGRESS") {
-			return &st, nil
-		}
-		if err := sleep(ctx, opts.PollInterval); err != nil {
-			return nil, err
-		}
-	}
-}
-
-// deleteStack lifts termination protection, deletes a stack and waits until it is gone.
-func deleteStack(ctx context.Context, acc *account, name string, opts *Options) error {
-	if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(name), EnableTerminationProtection: aws.Bool(false)}); err != nil && !notFound(err) {
-		return fmt.Errorf("lifting termination protection: %w", err)
-	}
-	if _, err := acc.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(name)}); err != nil {
-		return fmt.Errorf("deleting stack: %w", err)
-	}
-	st, err := waitStack(ctx, acc, name, opts)
-	if err != nil {
-		return err
-	}
-	if st.StackStatus != types.StackStatusDeleteComplete {
-		return fmt.Errorf("stack ended %s instead of being deleted", st.StackStatus)
-	}
-	return nil
-}
-
 func deleteOrphan(ctx context.Context, o *Orphan, opts *Options) *Outcome {
 	opts.Progress("%s: deleting orphan in account %s", o.Name, o.Account)
 	if err := deleteStack(ctx, o.acc, o.id, opts); err != nil {
@@ -334,72 +281,6 @@ func deleteOrphan(ctx context.Context, o *Orphan, opts *Options) *Outcome {
 	}
 	opts.Progress("%s: deleted", o.Name)
 	return &Outcome{Stack: o.Name, Outcome: OutcomeDeleted}
-}
-
-// failureEvents returns the events of the stack's last operation that say why it failed, oldest
-// first: "RoleX AWS::IAM::Role CREATE_FAILED: poc_poc-sa already exists". Events come newest
-// first; the stack's own event that began the operation ends the search (not a time: the
-// endpoint's clock is not ours).
-func failureEvents(ctx context.Context, acc *account, name string) []string {
-	var out []string
-	p := cloudformation.NewDescribeStackEventsPaginator(acc.cfn, &cloudformation.DescribeStackEventsInput{StackName: aws.String(name)})
-	for seen := 0; p.HasMorePages() && seen < 1000; {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return append(out, "(could not read the stack events: "+err.Error()+")")
-		}
-		for _, e := range page.StackEvents {
-			seen++
-			status := e.ResourceStatus
-			if strings.HasSuffix(string(status), "_FAILED") && aws.ToString(e.ResourceStatusReason) != "" {
-				out = append(out, fmt.Sprintf("%s %s %s: %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), status, aws.ToString(e.ResourceStatusReason)))
-			}
-			if aws.ToString(e.ResourceType) == "AWS::CloudFormation::Stack" && operationStart[status] {
-				slices.Reverse(out)
-				return out
-			}
-		}
-	}
-	slices.Reverse(out)
-	return out
-}
-
-var operationStart = map[types.ResourceStatus]bool{
-	types.ResourceStatusCreateInProgress: true, types.ResourceStatusUpdateInProgress: true,
-	types.ResourceStatusDeleteInProgress: true, types.ResourceStatusImportInProgress: true,
-}
-
-// StackPolicy is the stack policy of irsagen's stacks: every update is allowed except replacing
-// or deleting a role or an OIDC provider, unless allowed (for one run).
-func StackPolicy(allowReplace, allowDelete bool) string {
-	type statement struct {
-		Effect    string         `json:"Effect"`
-		Action    any            `json:"Action"`
-		Principal string         `json:"Principal"`
-		Resource  string         `json:"Resource"`
-		Condition map[string]any `json:"Condition,omitempty"`
-	}
-	doc := struct {
-		Statement []statement `json:"Statement"`
-	}{Statement: []statement{{Effect: "Allow", Action: "Update:*", Principal: "*", Resource: "*"}}}
-	var denied []string
-	if !allowReplace {
-		denied = append(denied, "Update:Replace")
-	}
-	if !allowDelete {
-		denied = append(denied, "Update:Delete")
-	}
-	if len(denied) > 0 {
-		doc.Statement = append(doc.Statement, statement{
-			Effect: "Deny", Action: denied, Principal: "*", Resource: "*",
-			Condition: map[string]any{"StringEquals": map[string]any{"ResourceType": []string{"AWS::IAM::OIDCProvider", "AWS::IAM::Role"}}},
-		})
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
 }
 
 func replacingProperties(c *ResourceChange) string {
