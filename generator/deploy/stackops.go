@@ -49,10 +49,19 @@ func waitStack(ctx context.Context, acc *account, name string, opts *Options) (*
 	}
 }
 
-// deleteStack lifts termination protection, deletes a stack and waits until it is gone.
+// deleteStack lifts termination protection, deletes a stack and waits until it is gone. A stack
+// that is not there is deleted already.
 func deleteStack(ctx context.Context, acc *account, name string, opts *Options) error {
-	if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(name), EnableTerminationProtection: aws.Bool(false)}); err != nil && !notFound(err) {
-		return fmt.Errorf("lifting termination protection: %w", err)
+	// Only a protected stack has its protection lifted: a stack made to hold a change set, or
+	// one whose create failed, may not take the call.
+	live, err := describeStack(ctx, acc, name)
+	if err != nil || live == nil {
+		return err
+	}
+	if aws.ToBool(live.EnableTerminationProtection) {
+		if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(name), EnableTerminationProtection: aws.Bool(false)}); err != nil {
+			return fmt.Errorf("lifting termination protection: %w", err)
+		}
 	}
 	if _, err := acc.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(name)}); err != nil {
 		return fmt.Errorf("deleting stack: %w", err)
