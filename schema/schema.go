@@ -13,8 +13,14 @@ import (
 	"github.com/irsagen/irsagen/generator/config"
 )
 
-// ID is where the schema says it lives.
-const ID = "https://github.com/irsagen/irsagen/schema/irsa.schema.json"
+// ID is where the schema says it lives: the raw file on the main branch.
+var ID = URL("main")
+
+// URL is the raw schema file as the repository holds it at ref (a tag, a commit or a branch), the
+// address an editor's `$schema` modeline must name to load it.
+func URL(ref string) string {
+	return "https://raw.githubusercontent.com/irsagen/irsagen/" + ref + "/schema/irsa.schema.json"
+}
 
 // Generate reflects the config types into a draft-07 JSON Schema.
 func Generate() []byte {
@@ -37,7 +43,7 @@ func Generate() []byte {
 	}
 	s := r.Reflect(&config.Config{})
 	s.Version = "http://json-schema.org/draft-07/schema#"
-	s.ID = ID
+	s.ID = jsonschema.ID(ID)
 	s.Title = "irsagen config (irsa.yaml)"
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {

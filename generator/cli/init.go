@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -13,6 +14,13 @@ import (
 
 //go:embed starter.yaml
 var starter []byte
+
+// starterFor is the starter config with a modeline that names the schema of version v, so an
+// editor validates against the schema of the irsagen that will read the file.
+func starterFor(v BuildVersion) []byte {
+	_, rest, _ := bytes.Cut(starter, []byte("\n"))
+	return append([]byte("# yaml-language-server: $schema="+v.SchemaURL()+"\n"), rest...)
+}
 
 func newInit(stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
@@ -29,7 +37,7 @@ func newInit(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return fail(err)
 			}
-			if _, err := f.Write(starter); err != nil {
+			if _, err := f.Write(starterFor(CurrentVersion())); err != nil {
 				f.Close()
 				os.Remove(path)
 				return fail(err)
