@@ -19,4 +19,3 @@ func newSchema(stdout io.Writer) *cobra.Command {
 		},
 	}
 }
-
