@@ -4,7 +4,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 EXAMPLES    := $(wildcard examples/*/irsa.yaml)
 FUZZTIME    ?= 20s
 
-.PHONY: build test lint bench golden examples check schema fuzz
+.PHONY: build test lint bench golden examples check schema fuzz release release-snapshot image
 
 build: ## bin/irsagen
 	$(GO) build -trimpath -o bin/irsagen ./cmd/irsagen
@@ -40,3 +40,13 @@ check: examples ## regenerate examples/ and fail if git sees a change
 fuzz: ## a short bounded run of every fuzz target (FUZZTIME=5m make fuzz for a longer one)
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./generator/config
 	$(GO) test -run '^$$' -fuzz '^FuzzParseSplit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./generator/config
+
+release: ## archives for every platform and their checksums in dist/, from a clean tree tagged VERSION
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=v1.2.3 (HEAD must be tagged)"; exit 1; }
+	$(GO) run ./internal/release/cmd/release -version $(VERSION)
+
+release-snapshot: ## the same archives for HEAD as an unpublished snapshot, in dist/
+	$(GO) run ./internal/release/cmd/release -snapshot
+
+image: release-snapshot ## the container image of the snapshot's Linux binaries (needs a Docker engine)
+	docker buildx build --platform linux/amd64,linux/arm64 -t irsagen:snapshot .
