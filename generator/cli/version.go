@@ -141,6 +141,6 @@ func newVersion(stdout io.Writer) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringP("output", "o", "text", "text or json")
+	cmd.Flags().String("output", "text", "text or json")
 	return cmd
 }
