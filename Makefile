@@ -39,7 +39,6 @@ check: examples ## regenerate examples/ and fail if git sees a change
 
 fuzz: ## a short bounded run of every fuzz target (FUZZTIME=5m make fuzz for a longer one)
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./generator/config
-	$(GO) test -run '^$$' -fuzz '^FuzzParseSplit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./generator/config
 
 release: ## archives for every platform and their checksums in dist/, from a clean tree tagged VERSION
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=v1.2.3 (HEAD must be tagged)"; exit 1; }

@@ -25,14 +25,6 @@ type decoder struct {
 	budget int
 	// depth is the nesting of free-form data (policy documents, args) being decoded.
 	depth int
-	// release drops each list item's nodes once it is decoded, so that the node tree of a large
-	// file (60 MB for 10,000 ServiceAccounts) is not all alive beside the config decoded from
-	// it. Only for files without aliases, where no node is decoded twice.
-	release bool
-	// take, if set, holds the decoded items of take.list, which decode uses instead of decoding
-	// them, once and only where expected; took reports that it did.
-	take *items
-	took bool
 }
 
 // maxDepth bounds the nesting of free-form data; IAM policy documents need six levels.
@@ -201,20 +193,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, meta *Meta, path string)
 			d.errorf(n, "%s must be a list", keyName(path))
 			return
 		}
-		if d.take != nil && n == d.take.list {
-			d.takeItems(n, v, meta, path)
-			return
-		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
-		if workers := workersFor(len(n.Content)); workers > 0 && d.release && hasMeta(v.Type().Elem()) {
-			d.decodeItems(n, s, meta, path, workers)
-		} else {
-			for i, item := range n.Content {
-				d.decode(item, s.Index(i), meta, itemPath(path, i))
-				if d.release {
-					n.Content[i] = nil
-				}
-			}
+		for i, item := range n.Content {
+			d.decode(item, s.Index(i), meta, itemPath(path, i))
 		}
 		v.Set(s)
 	case reflect.Map:
@@ -264,62 +245,6 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, meta *Meta, path string)
 	default:
 		panic("config: no decoder for " + v.Type().String())
 	}
-}
-
-// decodeItems decodes a long list of objects (10,000 ServiceAccounts) on every CPU, as the loop
-// in decode would. Each object records its values' positions in its own Meta, so the goroutines
-// share only the list, each item being written by one of them; the positions of the items
-// themselves go to the enclosing Meta first, here. Each goroutine collects its own diagnostics,
-// and they are sorted with the rest at the end. It is only used with release, where the file has
-// no aliases: every node is then decoded once, and the budget, twice the nodes, cannot run out,
-// so that it does not matter which goroutine spends it.
-func (d *decoder) decodeItems(n *yaml.Node, s reflect.Value, meta *Meta, path string, workers int) {
-	paths := make([]string, len(n.Content))
-	for i, item := range n.Content {
-		paths[i] = itemPath(path, i)
-		if meta != nil {
-			meta.record(paths[i], posOf(item))
-		}
-	}
-	subs := make([]*decoder, workers)
-	for w := range subs {
-		subs[w] = &decoder{file: d.file, budget: d.budget, depth: d.depth, release: true}
-	}
-	forEach(workers, len(n.Content), func(w, i int) {
-		// With a nil Meta, the item records its position only in its own Meta, which every type
-		// that hasMeta has.
-		subs[w].decode(n.Content[i], s.Index(i), nil, paths[i])
-		n.Content[i] = nil
-	})
-	budget := d.budget
-	for _, sub := range subs {
-		d.diags = append(d.diags, sub.diags...)
-		d.budget -= budget - sub.budget
-	}
-}
-
-// takeItems sets v to the items decoded while the file was parsed (see items), and records their
-// positions as decodeItems does. Anywhere but at the list's own path and type, it leaves took
-// unset and Parse decodes the whole file again.
-func (d *decoder) takeItems(n *yaml.Node, v reflect.Value, meta *Meta, path string) {
-	it := d.take
-	d.take = nil
-	if path != it.path || v.Type() != it.out.Type() || len(n.Content) != it.out.Len() {
-		return
-	}
-	if meta != nil {
-		for i, item := range n.Content {
-			meta.record(itemPath(path, i), posOf(item))
-		}
-	}
-	d.diags = append(d.diags, it.diags()...)
-	v.Set(it.out)
-	d.took = true
-}
-
-// hasMeta reports whether t is an object that records its own positions.
-func hasMeta(t reflect.Type) bool {
-	return t.Kind() == reflect.Struct && fieldsOf(t).meta != nil
 }
 
 func itemPath(path string, i int) string {

@@ -1,0 +1,147 @@
+package config
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/irsagen/irsagen/generator/diag"
+)
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntaxError turns yaml.v3's error for data into a diagnostic at the line and column of the
+// problem, with what to do where that is clear.
+//
+// yaml.v3 names a line only, and often not the problem's: for most problems it names where the
+// enclosing construct starts (the block mapping or list a misindented line breaks, the plain
+// scalar a tab would continue), which in a long list can be thousands of lines before the
+// problem, and for the parser's problems it counts that line from 0. The problem's line is found
+// instead as the shortest run of whole lines from the start of the file that yaml.v3 refuses
+// with the very same error (see problemLine).
+func syntaxError(name string, data []byte, err error) diag.List {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	reported := 0
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		reported, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	starts := lineStarts(data)
+	line := problemLine(data, starts, err.Error(), reported)
+	text := lineText(data, starts, line)
+	indent := text[:len(text)-len(bytes.TrimLeft(text, " \t"))]
+	col := utf8.RuneCount(indent) + 1
+	if open, ok := flowProblems[msg]; ok {
+		// Every line up to the closing bracket that is missing is refused with this error: point
+		// at the bracket, where yaml.v3's line (counted from 0) says the list or mapping starts,
+		// or at the first line when that is where it starts.
+		for _, l := range []int{reported + 1, 1} {
+			if l > line {
+				continue
+			}
+			if t := lineText(data, starts, l); bytes.IndexByte(t, open) >= 0 {
+				line, text = l, t
+				col = utf8.RuneCount(t[:bytes.IndexByte(t, open)]) + 1
+				break
+			}
+		}
+	}
+	switch {
+	case flowProblems[msg] == '[':
+		msg += "; the list that starts here needs a ',' between items and a closing ']'"
+	case flowProblems[msg] == '{':
+		msg += "; the mapping that starts here needs a ',' between entries and a closing '}'"
+	case msg == "found unexpected end of stream" && bytes.ContainsAny(text, `"'`):
+		col = utf8.RuneCount(text[:bytes.IndexAny(text, `"'`)]) + 1
+		msg += "; the quoted string that starts here is not closed"
+	case bytes.IndexByte(indent, '\t') >= 0 || strings.Contains(msg, "tab character"):
+		if i := bytes.IndexByte(text, '\t'); i >= 0 {
+			col = utf8.RuneCount(text[:i]) + 1
+		}
+		msg += "; indent with spaces, not tabs"
+	case indentationProblems[msg]:
+		msg += "; check the indentation of this line against the lines above it"
+	}
+	return diag.List{{File: name, Pos: diag.Pos{Line: line, Col: col}, Message: "invalid YAML: " + msg}}
+}
+
+// indentationProblems are yaml.v3's messages for a line that is indented wrongly.
+var indentationProblems = map[string]bool{
+	"did not find expected key":                              true,
+	"did not find expected '-' indicator":                    true,
+	"mapping values are not allowed in this context":         true,
+	"block sequence entries are not allowed in this context": true,
+}
+
+// flowProblems are yaml.v3's messages for a flow list or mapping that is not closed, or lacks a
+// comma, with the bracket that opens it.
+var flowProblems = map[string]byte{
+	"did not find expected ',' or ']'": '[',
+	"did not find expected ',' or '}'": '{',
+}
+
+// problemLine is the line, counted from 1, at which yaml.v3 first refuses data with the error
+// want: the smallest n such that the first n lines of data are refused with that error. yaml.v3
+// reads a file from its start and stops at the first problem, so the lines before the problem's
+// are refused with another error (an unclosed quote, say) or not at all, and every run of lines
+// that includes it is refused with want, which names where the construct around the problem
+// starts, not the problem. reported is the line yaml.v3 named, at most one after the problem's
+// construct starts: the search begins there and doubles its steps until it passes the problem.
+// A file of 10,000 lines with a problem at its end takes about 30 parses of parts of it.
+func problemLine(data []byte, starts []int, want string, reported int) int {
+	n := len(starts)
+	refused := func(k int) bool {
+		err := yaml.NewDecoder(bytes.NewReader(data[:lineEnd(data, starts, k)])).Decode(new(yaml.Node))
+		return err != nil && err.Error() == want
+	}
+	lo := max(0, reported-2) // the first lo lines are taken to pass
+	if lo > 0 && refused(lo) {
+		lo = 0
+	}
+	hi := n
+	for step := 1; lo+step < n; step *= 2 {
+		if refused(lo + step) {
+			hi = lo + step
+			break
+		}
+		lo += step
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if refused(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// lineStarts returns the offset at which each line of data starts; an empty file has one line.
+func lineStarts(data []byte) []int {
+	starts := []int{0}
+	for i, c := range data {
+		if c == '\n' && i+1 < len(data) {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// lineEnd is the offset just after line k (counted from 1) and its line break.
+func lineEnd(data []byte, starts []int, k int) int {
+	if k < len(starts) {
+		return starts[k]
+	}
+	return len(data)
+}
+
+// lineText is line k (counted from 1) without its line break.
+func lineText(data []byte, starts []int, k int) []byte {
+	text := data[starts[k-1]:lineEnd(data, starts, k)]
+	return bytes.TrimSuffix(bytes.TrimSuffix(text, []byte("\n")), []byte("\r"))
+}
