@@ -107,7 +107,7 @@ func (v *validator) region(m *Meta, r string) {
 }
 
 // name checks a required name against a pattern and reports whether it is usable.
-func (v *validator) name(m *Meta, what, name string, re matcher, rule string) bool {
+func (v *validator) name(m *Meta, what, name string, re *regexp.Regexp, rule string) bool {
 	if name == "" {
 		if !m.Has("name") {
 			v.errorf(m.Pos(), "%s needs a name", what)

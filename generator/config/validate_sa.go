@@ -18,7 +18,7 @@ func (v *validator) checkPolicies() {
 	v.policies = map[string]*Policy{}
 	for i := range v.cfg.Policies {
 		p := &v.cfg.Policies[i]
-		if v.name(&p.Meta, "policy", p.Name, &iamName, "letters, digits and +=,.@_- only") {
+		if v.name(&p.Meta, "policy", p.Name, iamName, "letters, digits and +=,.@_- only") {
 			if len(p.Name) > 128 {
 				v.errorf(p.At("name"), "policy name %q is longer than 128 characters", p.Name)
 			} else if prev, dup := v.policies[p.Name]; dup {
@@ -83,7 +83,7 @@ func (v *validator) checkServiceAccounts() {
 // checkServiceAccount checks one ServiceAccount and returns the clusters it binds its name to, or
 // nil when its name or namespace is invalid.
 func (v *validator) checkServiceAccount(sa *ServiceAccount) (bindings []string) {
-	nameOK := v.name(&sa.Meta, "ServiceAccount", sa.Name, &dnsSubdomain, "lowercase letters, digits, '-' and '.' (a Kubernetes object name)")
+	nameOK := v.name(&sa.Meta, "ServiceAccount", sa.Name, dnsSubdomain, "lowercase letters, digits, '-' and '.' (a Kubernetes object name)")
 	if nameOK && len(sa.Name) > 253 {
 		v.errorf(sa.At("name"), "ServiceAccount name is longer than 253 characters")
 		nameOK = false
