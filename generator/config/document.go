@@ -30,6 +30,7 @@ func (v *validator) document(m *Meta, path string, doc Document) {
 // CheckDocument reports each problem of a policy document with the path of the offending value
 // ("Statement[0].Effect"). It is shared with policies produced by Jsonnet.
 func CheckDocument(doc map[string]any, report func(path, msg string)) {
+	documentControlChars(doc, "", report)
 	for _, k := range keys(doc) {
 		if !contains(documentKeys, k) {
 			report(k, fmt.Sprintf("unknown policy element %q%s", k, didYouMean(k, documentKeys, "elements")))
@@ -123,6 +124,7 @@ func checkCondition(c any, path string, report func(path, msg string)) {
 			report(path+"."+op, fmt.Sprintf("condition operator %s must map condition keys to values", op))
 			continue
 		}
+		conditionKeysFolded(kv, path+"."+op, report)
 		for _, k := range keys(kv) {
 			switch val := kv[k].(type) {
 			case string, bool:

@@ -30,6 +30,7 @@ func Validate(f *File) error {
 	v.checkPolicies()
 	v.checkServiceAccounts()
 	v.checkCredentialsChecks()
+	v.checkValues()
 	return v.diags.Sort().Err()
 }
 
