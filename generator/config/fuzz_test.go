@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/irsagen/irsagen/generator/config"
 	"github.com/irsagen/irsagen/generator/diag"
@@ -59,6 +63,7 @@ func checkPipeline(t *testing.T, dir string, data []byte) (templates bool) {
 	cfg, err := config.Parse("irsa.yaml", data)
 	if err != nil {
 		mustBeDiagnostics(t, err)
+		mustBeInFile(t, err, data)
 		return false
 	}
 	if cfg == nil {
@@ -141,6 +146,24 @@ func mustBeDiagnostics(t *testing.T, err error) {
 	for _, d := range l {
 		if d.File != "irsa.yaml" || d.Message == "" {
 			t.Fatalf("diagnostic without file or message: %#v", d)
+		}
+	}
+}
+
+// mustBeInFile fails unless every diagnostic names a line of data and a column of that line: a
+// syntax error must point at the problem, not before the start of the file or past its end.
+// Lines end where yaml.v3 ends them: at "\n", "\r\n" and a lone "\r", and also at U+0085, U+2028
+// and U+2029; in a file with those or with bytes that are not UTF-8, only the start is checked.
+func mustBeInFile(t *testing.T, err error, data []byte) {
+	t.Helper()
+	text := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(text, "\n")
+	exact := utf8.ValidString(text) && !strings.ContainsAny(text, "\u0085\u2028\u2029")
+	l, _ := asList(err)
+	for _, d := range l {
+		if d.Pos.Line < 1 || d.Pos.Col < 1 ||
+			exact && (d.Pos.Line > len(lines) || d.Pos.Col > utf8.RuneCountInString(lines[d.Pos.Line-1])+1) {
+			t.Fatalf("%s is outside the file's %d lines:\n%q", d, len(lines), data)
 		}
 	}
 }
@@ -253,5 +276,42 @@ serviceAccounts: [{name: app, namespace: web, clusters: [prod]}]
 			t.Errorf("%s: got %v, want one error at line 4 containing %q", tt.issuer, err, tt.want)
 		}
 		checkPipeline(t, t.TempDir(), []byte(src))
+	}
+}
+
+// TestRefusalSeeds checks that the corpus entries made for the loader's refusals are refused for
+// the reason each was made for, so that the fuzzer starts from every one of them.
+func TestRefusalSeeds(t *testing.T) {
+	for file, want := range map[string]string{
+		"document-end-in-the-middle": `7:1: a line "..." ends the YAML document`,
+		"second-document":            `11:1: a line "---" starts a second YAML document`,
+		"custom-tag":                 "11:22: YAML tag !custom is not supported",
+		"tag-directive":              "13:15: YAML tag tag:example.com,2000:aud is not supported",
+		"binary-tag":                 "11:15: YAML tag !!binary is not supported",
+		"audience-policy-variable":   `11:15: audience "sts.${aws:username}" contains "${"`,
+		"audience-control-character": "11:15: audience \"sts.amazonaws.com\\x00\" contains the control character U+0000",
+		"boundary-wildcard":          `7:33: permissionsBoundary "arn:aws:iam::111122223333:policy/*/b" contains a wildcard`,
+		"managed-policy-dotdot":      `11:23: managed policy "arn:aws:iam::aws:policy/../AdministratorAccess" has the path segment ".."`,
+		"condition-key-case":         `11:162: condition keys "aws:SourceVpc" and "aws:sourcevpc" differ only in case`,
+		"tab-indentation":            "9:1: invalid YAML: found a tab character that violates indentation; indent with spaces, not tabs",
+		"misindented-item":           "11:4: invalid YAML: did not find expected '-' indicator",
+	} {
+		raw, err := os.ReadFile(filepath.Join("testdata/fuzz/FuzzLoad", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, lit, _ := strings.Cut(string(raw), "[]byte(")
+		data, err := strconv.Unquote(strings.TrimSuffix(strings.TrimSpace(lit), ")"))
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		cfg, err := config.Parse("irsa.yaml", []byte(data))
+		if err == nil {
+			err = config.Validate(&config.File{Path: "irsa.yaml", Config: cfg})
+		}
+		l, _ := asList(err)
+		if len(l) != 1 || !strings.HasPrefix(l[0].Pos.String()+": "+l[0].Message, want) {
+			t.Errorf("%s: got %v, want %s…", file, err, want)
+		}
 	}
 }

@@ -38,9 +38,9 @@ func TestValueRules(t *testing.T) {
 		},
 		{
 			name: "boundary ARN with a wildcard", old: boundary,
-			pass: "permissionsBoundary: arn:aws:iam::111122223333:policy/boundaries/irsa-boundary",
-			fail: "permissionsBoundary: arn:aws:iam::111122223333:policy/*/irsa-boundary",
-			msg:  `permissionsBoundary "arn:aws:iam::111122223333:policy/*/irsa-boundary" contains a wildcard; it must name one policy exactly`,
+			pass:   "permissionsBoundary: arn:aws:iam::111122223333:policy/boundaries/irsa-boundary",
+			fail:   "permissionsBoundary: arn:aws:iam::111122223333:policy/*/irsa-boundary",
+			msg:    `permissionsBoundary "arn:aws:iam::111122223333:policy/*/irsa-boundary" contains a wildcard; it must name one policy exactly`,
 			needle: "arn:aws:iam::111122223333:policy/*",
 		},
 		{
@@ -50,16 +50,16 @@ func TestValueRules(t *testing.T) {
 		},
 		{
 			name: "managed policy ARN with ..", old: "managedPolicies: [AmazonS3ReadOnlyAccess]",
-			pass: `managedPolicies: ["arn:aws:iam::111122223333:policy/team/reader"]`,
-			fail: `managedPolicies: [AmazonS3ReadOnlyAccess, "arn:aws:iam::111122223333:policy/team/../reader"]`,
-			msg:  `managed policy "arn:aws:iam::111122223333:policy/team/../reader" has the path segment ".."; ` + segments,
+			pass:   `managedPolicies: ["arn:aws:iam::111122223333:policy/team/reader"]`,
+			fail:   `managedPolicies: [AmazonS3ReadOnlyAccess, "arn:aws:iam::111122223333:policy/team/../reader"]`,
+			msg:    `managed policy "arn:aws:iam::111122223333:policy/team/../reader" has the path segment ".."; ` + segments,
 			needle: `"arn:aws:iam::111122223333:policy/team/..`,
 		},
 		{
 			name: "managed policy ARN with an empty segment", old: "managedPolicies: [AmazonS3ReadOnlyAccess]",
-			pass: `managedPolicies: ["arn:aws:iam::111122223333:policy/team/reader"]`,
-			fail: `managedPolicies: ["arn:aws:iam::111122223333:policy/team//reader"]`,
-			msg:  `managed policy "arn:aws:iam::111122223333:policy/team//reader" has the path segment ""; ` + segments,
+			pass:   `managedPolicies: ["arn:aws:iam::111122223333:policy/team/reader"]`,
+			fail:   `managedPolicies: ["arn:aws:iam::111122223333:policy/team//reader"]`,
+			msg:    `managed policy "arn:aws:iam::111122223333:policy/team//reader" has the path segment ""; ` + segments,
 			needle: `"arn:aws:iam::111122223333:policy/team//`,
 		},
 		{
@@ -79,9 +79,9 @@ func TestValueRules(t *testing.T) {
 		},
 		{
 			name: "condition keys that differ only in case", old: "StringEquals: {aws:RequestedRegion: us-east-1}",
-			pass: "StringEquals: {aws:RequestedRegion: us-east-1, aws:SourceVpc: vpc-1}",
-			fail: "StringEquals: {aws:RequestedRegion: us-east-1, aws:requestedregion: eu-west-1}",
-			msg:  `condition keys "aws:RequestedRegion" and "aws:requestedregion" differ only in case; IAM compares condition keys regardless of case, so write them as one key with both values`,
+			pass:   "StringEquals: {aws:RequestedRegion: us-east-1, aws:SourceVpc: vpc-1}",
+			fail:   "StringEquals: {aws:RequestedRegion: us-east-1, aws:requestedregion: eu-west-1}",
+			msg:    `condition keys "aws:RequestedRegion" and "aws:requestedregion" differ only in case; IAM compares condition keys regardless of case, so write them as one key with both values`,
 			needle: "eu-west-1",
 		},
 		{
