@@ -16,14 +16,15 @@ import (
 // and tags, which irsagen would otherwise read as if they were not written. A nil root with no
 // error is an empty file.
 func parseYAML(name string, data []byte) (*yaml.Node, int, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	in := &lineReader{data: data}
+	dec := yaml.NewDecoder(in)
 	root := new(yaml.Node)
 	if err := dec.Decode(root); err != nil {
 		if errors.Is(err, io.EOF) {
 			// Nothing but comments, blank lines or markers; a marker is still refused below.
 			root = nil
 		} else {
-			return nil, 0, syntaxError(name, data, err)
+			return nil, 0, syntaxError(name, data, err, in.off)
 		}
 	}
 	if d := documentMarker(data); d != nil {

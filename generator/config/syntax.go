@@ -2,7 +2,9 @@ package config
 
 import (
 	"bytes"
+	"io"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,8 +24,9 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // scalar a tab would continue), which in a long list can be thousands of lines before the
 // problem, and for the parser's problems it counts that line from 0. The problem's line is found
 // instead as the shortest run of whole lines from the start of the file that yaml.v3 refuses
-// with the very same error (see problemLine).
-func syntaxError(name string, data []byte, err error) diag.List {
+// with the very same error (see problemLine). read is how much of data yaml.v3 had read when it
+// failed (see lineReader).
+func syntaxError(name string, data []byte, err error, read int) diag.List {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	reported := 0
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
@@ -31,7 +34,7 @@ func syntaxError(name string, data []byte, err error) diag.List {
 		msg = m[2]
 	}
 	starts := lineStarts(data)
-	line := problemLine(data, starts, err.Error(), reported)
+	line := problemLine(data, starts, err.Error(), reported, lineOf(starts, read-1))
 	text := lineText(data, starts, line)
 	indent := text[:len(text)-len(bytes.TrimLeft(text, " \t"))]
 	col := utf8.RuneCount(indent) + 1
@@ -89,17 +92,32 @@ var flowProblems = map[string]byte{
 // reads a file from its start and stops at the first problem, so the lines before the problem's
 // are refused with another error (an unclosed quote, say) or not at all, and every run of lines
 // that includes it is refused with want, which names where the construct around the problem
-// starts, not the problem. reported is the line yaml.v3 named, at most one after the problem's
-// construct starts: the search begins there and doubles its steps until it passes the problem.
-// A file of 10,000 lines with a problem at its end takes about 30 parses of parts of it.
-func problemLine(data []byte, starts []int, want string, reported int) int {
+// starts, not the problem.
+//
+// Each try parses a run of lines from the start of the file, so the search tries few: first
+// read, the last line yaml.v3 had read when it failed, which is the problem's line or the one
+// after it for nearly every problem; then runs from reported on, the line yaml.v3 named (at most
+// one after the construct around the problem starts), in steps that double until one includes
+// the problem, and halves of the last step.
+func problemLine(data []byte, starts []int, want string, reported, read int) int {
 	n := len(starts)
+	tried := map[int]bool{0: false}
 	refused := func(k int) bool {
-		err := yaml.NewDecoder(bytes.NewReader(data[:lineEnd(data, starts, k)])).Decode(new(yaml.Node))
-		return err != nil && err.Error() == want
+		r, ok := tried[k]
+		if !ok {
+			err := yaml.NewDecoder(bytes.NewReader(data[:lineEnd(data, starts, k)])).Decode(new(yaml.Node))
+			r = err != nil && err.Error() == want
+			tried[k] = r
+		}
+		return r
+	}
+	for k := read; k >= max(1, read-1); k-- {
+		if refused(k) && !refused(k-1) {
+			return k
+		}
 	}
 	lo := max(0, reported-2) // the first lo lines are taken to pass
-	if lo > 0 && refused(lo) {
+	if refused(lo) {
 		lo = 0
 	}
 	hi := n
@@ -119,6 +137,36 @@ func problemLine(data []byte, starts []int, want string, reported int) int {
 		}
 	}
 	return hi
+}
+
+// lineReader hands yaml.v3 its input a line at a time, so that off, how much it has handed out,
+// tells how far yaml.v3 had read when it failed: it reads only as far as it needs to, and a
+// problem is on the last line read or the one before, but for problems found at the end of the
+// file.
+type lineReader struct {
+	data []byte
+	off  int
+}
+
+func (r *lineReader) Read(p []byte) (int, error) {
+	if r.off == len(r.data) {
+		return 0, io.EOF
+	}
+	line := r.data[r.off:]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i+1]
+	}
+	n := copy(p, line)
+	r.off += n
+	return n, nil
+}
+
+// lineOf is the line, counted from 1, of the byte at offset off; 0 before the first.
+func lineOf(starts []int, off int) int {
+	if off < 0 {
+		return 0
+	}
+	return sort.Search(len(starts), func(i int) bool { return starts[i] > off })
 }
 
 // lineStarts returns the offset at which each line of data starts; an empty file has one line.
