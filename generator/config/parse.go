@@ -30,15 +30,15 @@ func parseYAML(name string, data []byte) (*yaml.Node, int, error) {
 	if d := documentMarker(data); d != nil {
 		return nil, 0, diag.List{{File: name, Pos: d.pos, Message: d.message}}
 	}
-	// documentMarker finds every way to a second document that yaml.v3 knows of; this is the
-	// guard that keeps it that way.
+	// What else yaml.v3 reads as the end of the document is a directive, a line starting with
+	// "%" (such a line may also continue a quoted string).
 	var next yaml.Node
 	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
-		pos := diag.Pos{Line: next.Line, Col: next.Column}
+		pos := directiveAfterContent(data)
 		if pos.Line == 0 {
-			pos = diag.Pos{Line: 1, Col: 1}
+			pos = diag.Pos{Line: max(next.Line, 1), Col: max(next.Column, 1)}
 		}
-		return nil, 0, diag.List{{File: name, Pos: pos, Message: "irsa.yaml must be one YAML document; remove everything after the first"}}
+		return nil, 0, diag.List{{File: name, Pos: pos, Message: `a line starting with "%" is a YAML directive, which ends the document, and irsagen would ignore everything after it; irsa.yaml is one document: remove the line`}}
 	}
 	if root == nil {
 		return nil, 0, nil
@@ -97,7 +97,8 @@ func documentMarker(data []byte) *marker {
 		kind := markerKind(text)
 		blank := len(bytes.TrimLeft(text, " \t")) == 0 || bytes.TrimLeft(text, " \t")[0] == '#'
 		switch {
-		case ended != nil && !blank:
+		case blank:
+		case ended != nil:
 			return ended
 		case kind == "---" && !started:
 			started = true
@@ -105,7 +106,7 @@ func documentMarker(data []byte) *marker {
 			return &marker{diag.Pos{Line: line, Col: 1}, `a line "---" starts a second YAML document, which irsagen would ignore with everything after it; irsa.yaml is one document: remove the line`}
 		case kind == "...":
 			ended = &marker{diag.Pos{Line: line, Col: 1}, `a line "..." ends the YAML document, and irsagen would ignore everything after it; remove the line`}
-		case !blank && text[0] != '%':
+		case text[0] != '%':
 			started = true
 		}
 	}
@@ -122,4 +123,19 @@ func markerKind(line []byte) string {
 		return m
 	}
 	return ""
+}
+
+// directiveAfterContent is the first line that starts with "%" after a line of content, if any.
+func directiveAfterContent(data []byte) diag.Pos {
+	started := false
+	for i, text := range bytes.Split(data, []byte("\n")) {
+		trimmed := bytes.TrimLeft(text, " \t\r")
+		switch {
+		case started && len(text) > 0 && text[0] == '%':
+			return diag.Pos{Line: i + 1, Col: 1}
+		case len(trimmed) > 0 && trimmed[0] != '#' && text[0] != '%':
+			started = true
+		}
+	}
+	return diag.Pos{}
 }

@@ -43,6 +43,7 @@ func checkParse(t *testing.T, tests []parseCase) {
 const (
 	startsSecond = `a line "---" starts a second YAML document, which irsagen would ignore with everything after it; irsa.yaml is one document: remove the line`
 	endsDocument = `a line "..." ends the YAML document, and irsagen would ignore everything after it; remove the line`
+	directive    = `a line starting with "%" is a YAML directive, which ends the document, and irsagen would ignore everything after it; irsa.yaml is one document: remove the line`
 )
 
 // TestDocumentMarkers checks that a document marker can neither end the configuration early nor
@@ -64,6 +65,9 @@ func TestDocumentMarkers(t *testing.T) {
 		{"marker with content", head + "--- {kind: Config}\n", "3:1: " + startsSecond},
 		{"marker in a comment-only file", "# nothing\n---\n---\n", "3:1: " + startsSecond},
 		{"after a byte order mark", "\ufeff---\n" + head + "---\n", "4:1: " + startsSecond},
+		{"directive after the content", head + "output: {}\n%YAML 1.1\n", "4:1: " + directive},
+		{"directive and a second document", head + "%YAML 1.1\n---\nkind: Config\n", "4:1: " + startsSecond},
+		{"percent sign continuing a quoted string", head + "output: {dir: \"50\n%\"}\n", ""},
 		{"not a marker: more dashes", head + "output: {dir: a}\n", ""},
 		{"not a marker: indented", "defaults:\n  tags:\n    a: |\n      ---\n      ...\n" + head, ""},
 		{"not a marker: quoted in a value", head + "output: {dir: \"---\"}\n", ""},
@@ -116,6 +120,9 @@ func TestSyntaxErrorPositions(t *testing.T) {
 		{"unclosed flow list on the first line", "clusters: [a,\n  b\noutput: {}\n", "1:11: invalid YAML: did not find expected ',' or ']'; the list that starts here needs a ',' between items and a closing ']'"},
 		{"unclosed flow mapping", head + "output: {dir: a,\n  stackPrefix: b\nkind: c\n", "3:9: invalid YAML: did not find expected ',' or '}'; the mapping that starts here needs a ',' between entries and a closing '}'"},
 		{"unclosed quote", head + "output:\n  dir: \"out\n  stackPrefix: x\n", "4:8: invalid YAML: found unexpected end of stream; the quoted string that starts here is not closed"},
+		{"key without a value", head + "output:\n  dir: a\n  stackPrefix\n  other: b\n", "5:3: invalid YAML: could not find expected ':'"},
+		{"tab in a block scalar", head + "output:\n  dir: |\n    text\n\tmore\n", "6:1: invalid YAML: found a tab character where an indentation space is expected" + tabs},
+		{"unknown escape", head + "output:\n  dir: \"a\\q\"\n", "4:3: invalid YAML: found unknown escape character"},
 		{"unknown alias", accounts + "    region: *r\n", "6:5: invalid YAML: unknown anchor 'r' referenced"},
 		{"first line", "\tapiVersion: irsagen/v1\n", "1:1: invalid YAML: found character that cannot start any token" + tabs},
 	})
