@@ -3,6 +3,7 @@ package config
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // The name rules of the systems irsagen writes for. A name that passes here is accepted by
@@ -27,9 +28,29 @@ var (
 	managedName = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]+$`)
 	// labelName is the name part of a Kubernetes label or annotation key, and a label value.
 	labelName = regexp.MustCompile(`^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`)
-	// tagKey and tagValue are IAM's tag character sets.
-	tagChars = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 )
+
+// tagChars are IAM's characters for tag keys and values: letters, numbers and separators (spaces)
+// of any script, and _.:/=+-@ (the expression [\p{L}\p{Z}\p{N}_.:/=+\-@]* in IAM's reference).
+// It is checked on every ServiceAccount's tags, where a regular expression with Unicode classes
+// took a tenth of validating 10,000 of them.
+var tagChars = charSet(func(r rune) bool {
+	return unicode.IsLetter(r) || unicode.Is(unicode.Z, r) || unicode.IsNumber(r) || strings.ContainsRune("_.:/=+-@", r)
+})
+
+// charSet is a rule that every character of a string must pass.
+type charSet func(rune) bool
+
+// MatchString reports whether every character of s is in the set; a byte that is not UTF-8 is
+// U+FFFD, which no set here holds.
+func (c charSet) MatchString(s string) bool {
+	for _, r := range s {
+		if !c(r) {
+			return false
+		}
+	}
+	return true
+}
 
 // validQualifiedName reports whether k is a Kubernetes label or annotation key: an optional DNS
 // subdomain prefix of at most 253 characters and a name of at most 63.

@@ -24,10 +24,8 @@ func (v *validator) checkValues() {
 		sa := &c.ServiceAccounts[i]
 		v.roleValues(&sa.Meta, "", &sa.RoleSettings)
 		for j, p := range sa.ManagedPolicies {
-			if strings.HasPrefix(p, "arn:") && policyARN.MatchString(p) || !strings.HasPrefix(p, "arn:") && managedName.MatchString(p) {
-				if msg := policyPath(p); msg != "" {
-					v.errorf(sa.At(itemPath("managedPolicies", j)), "managed policy %q %s", p, msg)
-				}
+			if msg := policyPath(p); msg != "" && policyShape(p) {
+				v.errorf(sa.At(itemPath("managedPolicies", j)), "managed policy %q %s", p, msg)
 			}
 		}
 	}
@@ -44,8 +42,8 @@ func (v *validator) roleValues(m *Meta, prefix string, s *RoleSettings) {
 			v.errorf(pos, "audience %q contains the control character %U; remove it", *a, r)
 		}
 	}
-	if b := s.PermissionsBoundary; b != nil && (policyARN.MatchString(*b) || !strings.HasPrefix(*b, "arn:") && managedName.MatchString(*b)) {
-		if msg := policyPath(*b); msg != "" {
+	if b := s.PermissionsBoundary; b != nil {
+		if msg := policyPath(*b); msg != "" && policyShape(*b) {
 			v.errorf(m.At(prefix+"permissionsBoundary"), "permissionsBoundary %q %s", *b, msg)
 		}
 	}
@@ -57,6 +55,15 @@ func (v *validator) roleValues(m *Meta, prefix string, s *RoleSettings) {
 }
 
 const segmentRule = `a path is /segment/.../ with no empty, "." or ".." segment and no wildcard`
+
+// policyShape reports whether p is a policy ARN or a policy name with an optional path, which
+// the checks of managedPolicies and permissionsBoundary accept.
+func policyShape(p string) bool {
+	if strings.HasPrefix(p, "arn:") {
+		return policyARN.MatchString(p)
+	}
+	return managedName.MatchString(p)
+}
 
 // policyPath checks the path of a policy ARN or of an AWS-managed policy name with its path, of
 // the right shape otherwise, and says what is wrong with it, or "".
