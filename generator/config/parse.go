@@ -38,7 +38,7 @@ func parseYAML(name string, data []byte) (*yaml.Node, int, error) {
 		if pos.Line == 0 {
 			pos = diag.Pos{Line: max(next.Line, 1), Col: max(next.Column, 1)}
 		}
-		return nil, 0, diag.List{{File: name, Pos: pos, Message: `a line starting with "%" is a YAML directive, which ends the document, and irsagen would ignore everything after it; irsa.yaml is one document: remove the line`}}
+		return nil, 0, diag.List{{File: name, Pos: pos, Message: directiveMessage}}
 	}
 	if root == nil {
 		return nil, 0, nil
@@ -71,6 +71,8 @@ func inspect(name string, n *yaml.Node, diags *diag.List) int {
 	return count
 }
 
+const directiveMessage = `a line starting with "%" is a YAML directive, which ends the document, and irsagen would ignore everything after it; irsa.yaml is one document: remove the line`
+
 type marker struct {
 	pos     diag.Pos
 	message string
@@ -79,13 +81,15 @@ type marker struct {
 // documentMarker finds a line that starts or ends a YAML document where irsa.yaml's one document
 // cannot have one: a "---" after the document has begun (it starts a second document, which
 // would be ignored), and a "..." with anything but comments after it (which ends the document
-// there). A "---" before the content and a "..." at the very end are fine. A marker is "---" or
+// there). A line starting with "%" before a stray "---" is a directive that starts the second
+// document, and is reported instead. A "---" before the content and a "..." at the very end are fine. A marker is "---" or
 // "..." at the start of a line, alone or followed by a space; YAML gives it that meaning
 // wherever it is written, even in the middle of a quoted string.
 func documentMarker(data []byte) *marker {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	started := false // a "---" or content has been seen
 	var ended *marker
+	directive := 0 // the first line after content that may be a directive: one if a "---" follows
 	for line := 1; len(data) > 0; line++ {
 		text := data
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -102,11 +106,17 @@ func documentMarker(data []byte) *marker {
 			return ended
 		case kind == "---" && !started:
 			started = true
+		case kind == "---" && directive > 0:
+			return &marker{diag.Pos{Line: directive, Col: 1}, directiveMessage}
 		case kind == "---":
 			return &marker{diag.Pos{Line: line, Col: 1}, `a line "---" starts a second YAML document, which irsagen would ignore with everything after it; irsa.yaml is one document: remove the line`}
 		case kind == "...":
 			ended = &marker{diag.Pos{Line: line, Col: 1}, `a line "..." ends the YAML document, and irsagen would ignore everything after it; remove the line`}
-		case text[0] != '%':
+		case text[0] == '%':
+			if started && directive == 0 {
+				directive = line
+			}
+		default:
 			started = true
 		}
 	}

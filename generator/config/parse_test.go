@@ -66,7 +66,7 @@ func TestDocumentMarkers(t *testing.T) {
 		{"marker in a comment-only file", "# nothing\n---\n---\n", "3:1: " + startsSecond},
 		{"after a byte order mark", "\ufeff---\n" + head + "---\n", "4:1: " + startsSecond},
 		{"directive after the content", head + "output: {}\n%YAML 1.1\n", "4:1: " + directive},
-		{"directive and a second document", head + "%YAML 1.1\n---\nkind: Config\n", "4:1: " + startsSecond},
+		{"directive and a second document", head + "%YAML 1.1\n---\nkind: Config\n", "3:1: " + directive},
 		{"percent sign continuing a quoted string", head + "output: {dir: \"50\n%\"}\n", ""},
 		{"not a marker: more dashes", head + "output: {dir: a}\n", ""},
 		{"not a marker: indented", "defaults:\n  tags:\n    a: |\n      ---\n      ...\n" + head, ""},
