@@ -124,6 +124,8 @@ func TestSyntaxErrorPositions(t *testing.T) {
 		{"tab in a block scalar", head + "output:\n  dir: |\n    text\n\tmore\n", "6:1: invalid YAML: found a tab character where an indentation space is expected" + tabs},
 		{"unknown escape", head + "output:\n  dir: \"a\\q\"\n", "4:3: invalid YAML: found unknown escape character"},
 		{"unknown alias", accounts + "    region: *r\n", "6:5: invalid YAML: unknown anchor 'r' referenced"},
+		{"lone CR line breaks", "apiVersion: irsagen/v1\rkind: Config\r  \tx: 1\r", "3:3: invalid YAML: mapping values are not allowed in this context" + tabs},
+		{"unclosed quote after lone CRs", "\r\r\n \"", "3:2: invalid YAML: found unexpected end of stream; the quoted string that starts here is not closed"},
 		{"first line", "\tapiVersion: irsagen/v1\n", "1:1: invalid YAML: found character that cannot start any token" + tabs},
 	})
 }

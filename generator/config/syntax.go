@@ -170,14 +170,32 @@ func lineOf(starts []int, off int) int {
 }
 
 // lineStarts returns the offset at which each line of data starts; an empty file has one line.
+// Lines end where yaml.v3 ends them, so that line numbers agree with the positions of its nodes:
+// at "\n", "\r\n", a lone "\r", U+0085, U+2028 and U+2029.
 func lineStarts(data []byte) []int {
 	starts := []int{0}
-	for i, c := range data {
-		if c == '\n' && i+1 < len(data) {
-			starts = append(starts, i+1)
+	for i := 0; i < len(data); i++ {
+		if n := lineBreak(data[i:]); n > 0 && i+n < len(data) {
+			starts = append(starts, i+n)
+			i += n - 1
 		}
 	}
 	return starts
+}
+
+// lineBreak is the length of the line break that b starts with, or 0.
+func lineBreak(b []byte) int {
+	switch {
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return 2
+	case b[0] == '\n' || b[0] == '\r':
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")) || bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
 }
 
 // lineEnd is the offset just after line k (counted from 1) and its line break.
@@ -191,5 +209,10 @@ func lineEnd(data []byte, starts []int, k int) int {
 // lineText is line k (counted from 1) without its line break.
 func lineText(data []byte, starts []int, k int) []byte {
 	text := data[starts[k-1]:lineEnd(data, starts, k)]
-	return bytes.TrimSuffix(bytes.TrimSuffix(text, []byte("\n")), []byte("\r"))
+	for i := range text {
+		if lineBreak(text[i:]) > 0 {
+			return text[:i]
+		}
+	}
+	return text
 }
