@@ -27,11 +27,28 @@ type comparison struct {
 func equal(p, r string) bool     { return p == r }
 func like(p, r string) bool      { return GlobMatch(p, r, false) }
 func boolEqual(p, r string) bool { return isBool(p) && strings.EqualFold(p, r) }
-func isBool(s string) bool       { return strings.EqualFold(s, "true") || strings.EqualFold(s, "false") }
 
-// comparisons are the base operators this evaluator implements. Numeric, Date, IpAddress, Arn and
-// Binary operators are absent on purpose: they never appear in a web identity trust policy, and an
-// operator that is not here reports itself instead of matching.
+// arnMatch is IAM's ArnEquals and ArnLike, which behave alike: each of the six colon-separated
+// parts is matched on its own, case-sensitively, with * and ? as wildcards.
+func arnMatch(p, r string) bool {
+	pp, rp := strings.SplitN(p, ":", 6), strings.SplitN(r, ":", 6)
+	if len(pp) != 6 || len(rp) != 6 {
+		return false
+	}
+	for i := range pp {
+		if !GlobMatch(pp[i], rp[i], false) {
+			return false
+		}
+	}
+	return true
+}
+
+func isBool(s string) bool { return strings.EqualFold(s, "true") || strings.EqualFold(s, "false") }
+
+// comparisons are the base operators this evaluator implements. Numeric, Date, IpAddress and
+// Binary operators are absent on purpose: they never appear in a trust policy for pods, and an
+// operator that is not here reports itself instead of matching. The Arn operators are here for
+// aws:SourceArn, which service principals such as EKS Pod Identity's send.
 var comparisons = map[string]comparison{
 	"StringEquals":              {false, equal},
 	"StringNotEquals":           {true, equal},
@@ -39,6 +56,10 @@ var comparisons = map[string]comparison{
 	"StringNotEqualsIgnoreCase": {true, strings.EqualFold},
 	"StringLike":                {false, like},
 	"StringNotLike":             {true, like},
+	"ArnEquals":                 {false, arnMatch},
+	"ArnNotEquals":              {true, arnMatch},
+	"ArnLike":                   {false, arnMatch},
+	"ArnNotLike":                {true, arnMatch},
 	"Bool":                      {false, boolEqual},
 	"Null":                      {false, nil}, // decided on presence, not on values
 }

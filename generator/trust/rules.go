@@ -67,6 +67,12 @@ func Check(doc any) []Finding {
 		if st.Effect == "Allow" && st.Action != nil && anyGlob(st.Action, ActionAssumeRoleWithWebIdentity, true) {
 			c.webIdentity()
 		}
+		if st.trustsPodIdentity() {
+			c.podIdentity()
+		}
+		if st.trustsRoles() {
+			c.chain()
+		}
 		out = append(out, c.findings...)
 	}
 	return out
