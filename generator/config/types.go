@@ -57,14 +57,15 @@ type AccountDeploy struct {
 
 // Cluster is an EKS cluster and its OIDC issuer.
 type Cluster struct {
-	Meta         `yaml:"-"`
-	Name         string           `yaml:"name" jsonschema:"required,pattern=^[a-z0-9]([a-z0-9-]{0\\,38}[a-z0-9])?$"`
-	Account      string           `yaml:"account" jsonschema:"required,description=Name of the account the cluster runs in."`
-	Region       string           `yaml:"region" jsonschema:"required"`
-	OIDCIssuer   string           `yaml:"oidcIssuer" jsonschema:"required,pattern=^https://,description=The cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)."`
-	OIDCProvider string           `yaml:"oidcProvider,omitempty" jsonschema:"enum=create,enum=existing,description=create (default): irsagen's stacks create the IAM OIDC provider; existing: it already exists in the cluster's account."`
-	Thumbprints  []string         `yaml:"thumbprints,omitempty" jsonschema:"maxItems=5,description=ThumbprintList of the OIDC provider. IAM does not use it for EKS issuers but CloudFormation requires one."`
-	Kustomize    ClusterKustomize `yaml:"kustomize,omitempty"`
+	Meta            `yaml:"-"`
+	Name            string           `yaml:"name" jsonschema:"required,pattern=^[a-z0-9]([a-z0-9-]{0\\,38}[a-z0-9])?$"`
+	Account         string           `yaml:"account" jsonschema:"required,description=Name of the account the cluster runs in."`
+	Region          string           `yaml:"region" jsonschema:"required"`
+	OIDCIssuer      string           `yaml:"oidcIssuer" jsonschema:"required,pattern=^https://,description=The cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)."`
+	OIDCProvider    string           `yaml:"oidcProvider,omitempty" jsonschema:"enum=create,enum=existing,description=create (default): irsagen's stacks create the IAM OIDC provider; existing: it already exists in the cluster's account."`
+	Thumbprints     []string         `yaml:"thumbprints,omitempty" jsonschema:"maxItems=5,description=ThumbprintList of the OIDC provider. IAM does not use it for EKS issuers but CloudFormation requires one."`
+	Kustomize       ClusterKustomize `yaml:"kustomize,omitempty"`
+	ClusterIdentity `yaml:",inline"`
 	// CredentialsCheck, when set, adds to the cluster's overlay a Job per ServiceAccount that
 	// proves, after each sync, that pods running as it get exactly their role.
 	CredentialsCheck *CredentialsCheck `yaml:"credentialsCheck,omitempty" jsonschema:"description=Render a Job per ServiceAccount that checks after each sync that pods running as it get exactly their role (docs/credentials-check.md)."`
@@ -135,7 +136,9 @@ type ServiceAccount struct {
 	SkipCredentialsCheck bool              `yaml:"skipCredentialsCheck,omitempty" jsonschema:"description=No credentials-check Job for this ServiceAccount\\, even where its cluster has credentialsCheck."`
 	// CreateServiceAccount false leaves the ServiceAccount to its owner: a Helm chart or an EKS
 	// managed add-on that creates it and takes the role ARN as a value.
-	CreateServiceAccount *bool `yaml:"createServiceAccount,omitempty" jsonschema:"default=true,description=false when something else creates the ServiceAccount (a Helm chart or an EKS managed add-on): irsagen renders its role and trust\\, and Components for its deployments\\, but no ServiceAccount manifest. The role ARN is a stack output; docs/addons.md shows where it goes."`
+	CreateServiceAccount *bool       `yaml:"createServiceAccount,omitempty" jsonschema:"default=true,description=false when something else creates the ServiceAccount (a Helm chart or an EKS managed add-on): irsagen renders its role and trust\\, and Components for its deployments\\, but no ServiceAccount manifest. The role ARN is a stack output; docs/addons.md shows where it goes."`
+	Identity             string      `yaml:"identity,omitempty" jsonschema:"enum=irsa,enum=podIdentity,enum=both,description=How its pods get the role in every bound cluster; overrides the cluster's identity. See docs/pod-identity.md."`
+	PodIdentity          PodIdentity `yaml:"podIdentity,omitempty" jsonschema:"description=Settings of its EKS Pod Identity associations."`
 	RoleSettings         `yaml:",inline"`
 }
 

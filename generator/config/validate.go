@@ -173,6 +173,7 @@ func (v *validator) checkClusters() {
 		for j, r := range c.Kustomize.Resources {
 			v.localPath(c.Kustomize.At(fmt.Sprintf("resources[%d]", j)), r)
 		}
+		v.clusterIdentity(c)
 	}
 }
 

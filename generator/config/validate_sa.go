@@ -145,6 +145,7 @@ func (v *validator) checkServiceAccount(sa *ServiceAccount) (bindings []string) 
 	v.settings(&sa.Meta, "", &sa.RoleSettings)
 	v.wellKnown(sa)
 	v.serviceAccountOwner(sa)
+	v.serviceAccountIdentity(sa, clusters)
 	return bindings
 }
 
