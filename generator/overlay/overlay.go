@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/irsagen/irsagen/generator/output"
+	"github.com/irsagen/irsagen/generator/config"
 	"github.com/irsagen/irsagen/generator/plan"
 )
 
@@ -99,9 +100,14 @@ func checkCluster(c *plan.Cluster, m resmap.ResMap, report func(string, ...any))
 			report("ServiceAccount %s/%s is missing from the build", sa.Namespace, sa.Name)
 			continue
 		}
-		got := r.GetAnnotations()["eks.amazonaws.com/role-arn"]
-		if got != sa.Role.ARN {
-			report("ServiceAccount %s/%s has role-arn %q, want %q", sa.Namespace, sa.Name, got, sa.Role.ARN)
+		// With Pod Identity alone the ServiceAccount must not carry the annotation: the
+		// webhook would still inject IRSA credentials.
+		want := sa.Role.ARN
+		if !config.UsesIRSA(sa.Identity) {
+			want = ""
+		}
+		if got := r.GetAnnotations()["eks.amazonaws.com/role-arn"]; got != want {
+			report("ServiceAccount %s/%s has role-arn %q, want %q", sa.Namespace, sa.Name, got, want)
 		}
 	}
 	if len(c.Resources) == 0 {

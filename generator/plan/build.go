@@ -44,9 +44,11 @@ func Build(f *config.File, configDir string) (*Plan, error) {
 	b.evaluateTemplates()
 	b.checkRoleNames()
 	b.checkDeployments()
+	b.checkAssociations()
 	// Sorted before stacks are filled, so that the order of resources in a template never follows
 	// the order of irsa.yaml's lists.
 	b.sort()
+	b.sortAssociations()
 	b.assignStacks()
 	if b.failure != nil {
 		return nil, b.failure
@@ -223,6 +225,7 @@ func (b *builder) addServiceAccount(sa *config.ServiceAccount) {
 		for _, c := range clusters {
 			b.bind(sa, s, role, c)
 		}
+		b.addPodIdentity(sa, s, role, clusters)
 	}
 }
 
@@ -258,6 +261,9 @@ func (b *builder) newRole(sa *config.ServiceAccount, s settings, account *Accoun
 		if c.Partition != account.Partition {
 			b.errorf(sa.At("clusters"), "cluster %q is in partition %s, but role %s would be in account %q of partition %s; a role cannot trust another partition's cluster", c.Name, c.Partition, name, account.Name, account.Partition)
 			return nil
+		}
+		if !config.UsesIRSA(identity(sa, c)) {
+			continue // Pod Identity only: no OIDC provider, no web identity trust
 		}
 		p := b.provider(account, c)
 		if !p.Create && s.audience != DefaultAudience {
@@ -364,7 +370,7 @@ func (b *builder) policy(a *Account, name string) *ManagedPolicy {
 func (b *builder) bind(sa *config.ServiceAccount, s settings, role *Role, c *Cluster) {
 	k := &ServiceAccount{
 		Cluster: c, Namespace: sa.Namespace, Name: sa.Name, Role: role, Source: sa, Create: sa.Creates(),
-		Annotations: map[string]string{"eks.amazonaws.com/role-arn": role.ARN},
+		Identity: identity(sa, c), Annotations: map[string]string{},
 		Labels:      map[string]string{"app.kubernetes.io/managed-by": "irsagen"},
 	}
 	for key, v := range sa.Annotations {
@@ -373,6 +379,20 @@ func (b *builder) bind(sa *config.ServiceAccount, s settings, role *Role, c *Clu
 	for key, v := range sa.Labels {
 		k.Labels[key] = v
 	}
+	c.ServiceAccounts = append(c.ServiceAccounts, k)
+	hash := credentialsHash(role.ARN, s)
+	if config.UsesPodIdentity(k.Identity) {
+		hash = podIdentityCredentialsHash()
+	}
+	for _, d := range sa.Deployments {
+		c.Components = append(c.Components, &Component{Cluster: c, Namespace: sa.Namespace, Deployment: d, ServiceAccount: sa.Name, CredentialsHash: hash})
+	}
+	if !config.UsesIRSA(k.Identity) {
+		// With Pod Identity alone the webhook must not inject IRSA credentials: no role
+		// annotation, and none of the token settings that only IRSA reads.
+		return
+	}
+	k.Annotations["eks.amazonaws.com/role-arn"] = role.ARN
 	if s.audience != DefaultAudience {
 		k.Annotations["eks.amazonaws.com/audience"] = s.audience
 	}
@@ -381,11 +401,6 @@ func (b *builder) bind(sa *config.ServiceAccount, s settings, role *Role, c *Clu
 	}
 	if s.tokenExpiry != 0 {
 		k.Annotations["eks.amazonaws.com/token-expiration"] = strconv.Itoa(s.tokenExpiry)
-	}
-	c.ServiceAccounts = append(c.ServiceAccounts, k)
-	hash := credentialsHash(role.ARN, s)
-	for _, d := range sa.Deployments {
-		c.Components = append(c.Components, &Component{Cluster: c, Namespace: sa.Namespace, Deployment: d, ServiceAccount: sa.Name, CredentialsHash: hash})
 	}
 }
 

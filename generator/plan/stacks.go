@@ -48,7 +48,11 @@ func (b *builder) assignStacks() {
 		p.Stack.Policies = append(p.Stack.Policies, p)
 	}
 	for _, r := range b.plan.Roles {
-		r.Stack = get(r.Account, StackRoles, bucket(r.Name, r.Account.RoleStacks))
+		if podIdentityStack(r) == StackPodIdentityRoles {
+			r.Stack = get(r.Account, StackPodIdentityRoles, 0)
+		} else {
+			r.Stack = get(r.Account, StackRoles, bucket(r.Name, r.Account.RoleStacks))
+		}
 		r.Stack.Roles = append(r.Stack.Roles, r)
 		for _, t := range r.Trust {
 			if t.Provider.Stack != nil {
@@ -59,7 +63,13 @@ func (b *builder) assignStacks() {
 			r.Stack.DependsOn = appendUnique(r.Stack.DependsOn, p.Stack.Name)
 		}
 	}
-	rank := map[string]int{StackProviders: 0, StackPolicies: 1, StackRoles: 2}
+	for _, r := range b.plan.Roles {
+		for _, ch := range r.Chain {
+			r.Stack.DependsOn = appendUnique(r.Stack.DependsOn, ch.From.Stack.Name)
+		}
+	}
+	b.assignPodIdentityStacks(get)
+	rank := map[string]int{StackProviders: 0, StackPolicies: 1, StackPodIdentityRoles: 2, StackRoles: 3, StackPodIdentity: 4}
 	for _, s := range stacks {
 		sort.Strings(s.DependsOn)
 		b.plan.Stacks = append(b.plan.Stacks, s)
@@ -72,6 +82,9 @@ func (b *builder) assignStacks() {
 		if x.Kind != y.Kind {
 			return rank[x.Kind] < rank[y.Kind]
 		}
-		return x.Index < y.Index
+		if x.Index != y.Index {
+			return x.Index < y.Index
+		}
+		return x.Name < y.Name
 	})
 }

@@ -14,7 +14,9 @@ type Plan struct {
 	Providers []*Provider // by account, then issuer
 	Policies  []*ManagedPolicy
 	Roles     []*Role  // by account, then role name
-	Stacks    []*Stack // in deployment order: providers, policies, roles; then by name
+	Stacks    []*Stack // in deployment order: providers, policies, roles, Pod Identity; then by name
+	// Associations are the EKS Pod Identity associations, by cluster, namespace and name.
+	Associations []*Association
 }
 
 // Account is an AWS account with its partition resolved from its region.
@@ -95,7 +97,10 @@ type Role struct {
 	InlinePolicies      []InlinePolicy // by name
 	Namespace           string
 	ServiceAccount      string
-	Trust               []TrustStatement // one per cluster, by cluster name
+	Trust               []TrustStatement   // one per cluster, by cluster name
+	PodIdentity         []PodIdentityTrust // see podidentity.go
+	Chain               []ChainTrust
+	Target              *Role // for a role that only chains into another
 	Stack               *Stack
 	Source              *config.ServiceAccount
 }
@@ -125,10 +130,12 @@ type Stack struct {
 	Account      *Account
 	Kind         string // StackProviders, StackPolicies or StackRoles
 	Index        int    // bucket of a role stack
+	Region       string // where the stack is deployed, when not its account's region
 	Template     string // path relative to the output directory
 	Providers    []*Provider
 	Policies     []*ManagedPolicy
 	Roles        []*Role
+	Associations []*Association
 	DependsOn    []string
 	Capabilities []string
 }
@@ -139,6 +146,8 @@ type ServiceAccount struct {
 	Namespace   string
 	Name        string
 	Role        *Role
+	Identity    string       // config.IdentityIRSA, IdentityPodIdentity or IdentityBoth
+	Association *Association // with Pod Identity
 	Annotations map[string]string
 	Labels      map[string]string
 	// Create is false when something else creates the ServiceAccount (createServiceAccount:

@@ -27,8 +27,12 @@ type stackJSON struct {
 func stacksJSON(p *plan.Plan) []byte {
 	doc := stacksDoc{Version: 1, Stacks: []stackJSON{}}
 	for _, s := range p.Stacks {
+		region := s.Account.Region
+		if s.Region != "" {
+			region = s.Region
+		}
 		doc.Stacks = append(doc.Stacks, stackJSON{
-			Name: s.Name, Account: s.Account.Name, AccountID: s.Account.ID, Region: s.Account.Region,
+			Name: s.Name, Account: s.Account.Name, AccountID: s.Account.ID, Region: region,
 			Template: s.Template, Capabilities: s.Capabilities, DependsOn: append([]string{}, s.DependsOn...),
 		})
 	}

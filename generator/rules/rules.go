@@ -101,11 +101,14 @@ func (c *checker) roles(roles []*plan.Role) {
 func (c *checker) role(r *plan.Role) {
 	pos := r.Source.Pos()
 	limits := r.Account.Limits
-	if len(r.Trust) == 0 {
+	if len(r.Trust) == 0 && len(r.PodIdentity) == 0 && len(r.Chain) == 0 {
 		c.errorf(pos, "role %s has no bound ServiceAccount; nothing could assume it", r.Name)
 	}
 	trustPolicy := render.TrustPolicy(r)
 	for _, f := range trust.Check(trustPolicy) {
+		if f.Rule == trust.RulePodIdentityUnscoped && chainsWithoutTags(r) {
+			continue
+		}
 		c.errorf(pos, "role %s breaks trust rule %s: %s", r.Name, f.Rule, f.Message)
 	}
 	if n := Size(trustPolicy); n > limits.TrustPolicySize {
@@ -220,3 +223,18 @@ func (c *checker) templates(p *plan.Plan, files []output.File) {
 }
 
 func lower(s string) string { return string(bytes.ToLower([]byte(s))) }
+
+// chainsWithoutTags reports a role that EKS Pod Identity assumes without session tags and that
+// can do nothing but assume its target: its trust cannot name the ServiceAccount, and the
+// target's trust checks the association's sts:ExternalId instead.
+func chainsWithoutTags(r *plan.Role) bool {
+	if r.Target == nil {
+		return false
+	}
+	for _, t := range r.PodIdentity {
+		if t.SessionTags {
+			return false
+		}
+	}
+	return true
+}
