@@ -35,6 +35,8 @@ var iamChecks = map[string]func(*report, resource){
 	"AWS::IAM::Role":          checkRole,
 	"AWS::IAM::OIDCProvider":  checkOIDCProvider,
 	"AWS::IAM::ManagedPolicy": checkManagedPolicy,
+	// EKS's, not IAM's, but of the same kind: names and ARNs the service checks.
+	"AWS::EKS::PodIdentityAssociation": checkPodIdentityAssociation,
 }
 
 func checkIAM(r *report, t *template) {

@@ -76,6 +76,7 @@ func parseSchemas(files embed.FS) (*schemaSet, error) {
 		// "$schema" names the registry's provider meta-schema, a draft-07 extension that only
 		// adds keywords about handlers and tagging; the validator reads the draft-07 part.
 		delete(doc, "$schema")
+		doc = withNewerProperties(typ, doc)
 		c, err := compileSchema(e.Name(), doc, "")
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
