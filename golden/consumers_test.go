@@ -33,6 +33,7 @@ func checkConsumers(t *testing.T, res *generator.Result) {
 	checkServiceAccounts(t, res.Config.Config, files, tree)
 	checkOwnedServiceAccounts(t, res.Config.Config, tree)
 	checkOutputs(t, files, tree)
+	checkPodIdentity(t, res.Config.Config, files, tree)
 	checkComponents(t, files)
 }
 
@@ -41,6 +42,10 @@ type deployedTree struct {
 	templates []stackEntry
 	roles     map[string]deployedRole // by ARN
 	providers map[string]bool         // ARNs of providers the stacks create
+	// associations are the Pod Identity associations, by cluster/namespace/name.
+	associations map[string]deployedAssociation
+	roleStacks   map[string]string   // stack name by role ARN
+	dependsOn    map[string][]string // stacks.json dependsOn by stack name
 }
 
 type stackEntry struct {
@@ -60,13 +65,15 @@ func readTemplates(t *testing.T, files map[string][]byte) deployedTree {
 	var doc struct {
 		Stacks []struct {
 			stackEntry
-			Template string `json:"template"`
+			Template  string   `json:"template"`
+			DependsOn []string `json:"dependsOn"`
 		} `json:"stacks"`
 	}
 	if err := json.Unmarshal(files["cloudformation/stacks.json"], &doc); err != nil {
 		t.Fatalf("stacks.json: %v", err)
 	}
-	tree := deployedTree{roles: map[string]deployedRole{}, providers: map[string]bool{}}
+	tree := deployedTree{roles: map[string]deployedRole{}, providers: map[string]bool{},
+		associations: map[string]deployedAssociation{}, roleStacks: map[string]string{}, dependsOn: map[string][]string{}}
 	for _, s := range doc.Stacks {
 		data, ok := files[s.Template]
 		if !ok {
@@ -74,6 +81,7 @@ func readTemplates(t *testing.T, files map[string][]byte) deployedTree {
 			continue
 		}
 		s.stackEntry.path = s.Template
+		tree.dependsOn[s.Name] = s.DependsOn
 		tree.templates = append(tree.templates, s.stackEntry)
 		var tpl struct {
 			Resources map[string]struct {
@@ -93,10 +101,13 @@ func readTemplates(t *testing.T, files map[string][]byte) deployedTree {
 					t.Errorf("%s: role %s is created by two stacks", s.Template, arn)
 				}
 				tree.roles[arn] = deployedRole{arn: arn, trust: r.Properties["AssumeRolePolicyDocument"]}
+				tree.roleStacks[arn] = s.Name
 			case "AWS::IAM::OIDCProvider":
 				url, _ := r.Properties["Url"].(string)
 				tree.providers[fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", partition, s.AccountID, strings.TrimPrefix(url, "https://"))] = true
 			case "AWS::IAM::ManagedPolicy":
+			case "AWS::EKS::PodIdentityAssociation":
+				readAssociation(t, &tree, s.stackEntry, r.Properties)
 			default:
 				t.Errorf("%s: %s has unexpected type %s", s.Template, id, r.Type)
 			}
@@ -150,7 +161,13 @@ func checkServiceAccounts(t *testing.T, cfg *config.Config, files map[string][]b
 			t.Errorf("%s: not a ServiceAccount (%v)", p, err)
 			continue
 		}
-		arn := sa.Metadata.Annotations["eks.amazonaws.com/role-arn"]
+		arn, annotated := sa.Metadata.Annotations["eks.amazonaws.com/role-arn"]
+		if !usesIRSA(cfg, cluster, sa.Metadata.Namespace, sa.Metadata.Name) {
+			if annotated {
+				t.Errorf("%s: uses Pod Identity alone but keeps role-arn %s, so the webhook would still inject IRSA credentials", p, arn)
+			}
+			continue
+		}
 		role, ok := tree.roles[arn]
 		if !ok {
 			t.Errorf("%s: role-arn %s is not a role that the templates create", p, arn)
