@@ -98,7 +98,11 @@ func Role(w io.Writer, p *plan.Plan, file, nameOrARN string) (Answer, error) {
 		if err != nil {
 			return Answer{}, err
 		}
-		if len(admitted) == 0 {
+		pods, m, err := PodIdentityAssumers(p, r)
+		if err != nil {
+			return Answer{}, err
+		}
+		if len(admitted) == 0 && len(pods) == 0 {
 			fmt.Fprintf(w, "\ncan be assumed by: nobody\n")
 			answer = Answer{Summary: fmt.Sprintf("no ServiceAccount can assume role %s", r.ARN)}
 		} else {
@@ -107,9 +111,18 @@ func Role(w io.Writer, p *plan.Plan, file, nameOrARN string) (Answer, error) {
 				fmt.Fprintf(w, "  cluster %s: %s/%s with audience %s (trust statement %s)\n",
 					a.Cluster.Name, a.Namespace, a.Name, a.Audience, joinInts(a.Statements))
 			}
+			for _, a := range pods {
+				fmt.Fprintf(w, "  cluster %s: %s/%s through EKS Pod Identity (principal %s)\n", a.Cluster.Name, a.Namespace, a.Name, a.Via)
+			}
 		}
 		fmt.Fprintf(w, "verified: the trust policy was evaluated for sts:AssumeRoleWithWebIdentity by each of the %d ServiceAccounts\nof %s in each of the %d clusters, with every audience in use: %d requests, %d allowed, %d denied\n",
 			n.ServiceAccounts, file, n.Clusters, n.Requests, len(admitted), n.Requests-len(admitted))
+		if r.Target != nil {
+			fmt.Fprintf(w, "it can do nothing but assume %s, whose trust checks each association's sts:ExternalId\n(irsagen explain --role %s)\n", r.Target.ARN, r.Target.Name)
+		}
+		if len(r.PodIdentity) > 0 || len(r.Chain) > 0 {
+			fmt.Fprintf(w, "and for EKS Pod Identity by the same ServiceAccounts, with and without session tags, directly and\nthrough every role that chains into it: %d request sets, %d admitted\n", m, len(pods))
+		}
 	}
 	return answer, nil
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/irsagen/irsagen/generator/config"
 	"github.com/irsagen/irsagen/generator/diag"
 	"github.com/irsagen/irsagen/generator/plan"
 	"github.com/irsagen/irsagen/generator/trust"
@@ -42,16 +43,29 @@ func ServiceAccount(w io.Writer, p *plan.Plan, file, cluster, namespace, name st
 	fmt.Fprintf(w, "  declared at %s:%s\n\n", file, sa.Source.Pos())
 	writeRole(w, r)
 
-	req := Request(r, c, namespace, name, audience(sa))
-	res, err := Evaluate(r, req)
-	if err != nil {
-		return Answer{}, fmt.Errorf("role %s: evaluating its trust policy: %w", r.Name, err)
+	fmt.Fprintf(w, "\npath: %s\n", identityPath(sa))
+	irsaOK, podOK := true, true
+	var res trust.Result
+	if config.UsesIRSA(sa.Identity) {
+		req := Request(r, c, namespace, name, audience(sa))
+		var err error
+		res, err = Evaluate(r, req)
+		if err != nil {
+			return Answer{}, fmt.Errorf("role %s: evaluating its trust policy: %w", r.Name, err)
+		}
+		fmt.Fprintf(w, "\ntrust: the request a pod running as %s/%s in cluster %s makes\n", namespace, name, c.Name)
+		writeRequest(w, req)
+		fmt.Fprintf(w, "verdict: %s", res)
+		for _, i := range res.Deciding {
+			fmt.Fprintf(w, "admitted by statement %d of the trust policy:\n%s", i, indent(statementJSON(r, i), "  "))
+		}
+		irsaOK = res.Decision == trust.Allow
 	}
-	fmt.Fprintf(w, "\ntrust: the request a pod running as %s/%s in cluster %s makes\n", namespace, name, c.Name)
-	writeRequest(w, req)
-	fmt.Fprintf(w, "verdict: %s", res)
-	for _, i := range res.Deciding {
-		fmt.Fprintf(w, "admitted by statement %d of the trust policy:\n%s", i, indent(statementJSON(r, i), "  "))
+	if config.UsesPodIdentity(sa.Identity) {
+		var err error
+		if podOK, err = writePodIdentity(w, sa); err != nil {
+			return Answer{}, err
+		}
 	}
 
 	if sa.Create {
@@ -62,12 +76,19 @@ func ServiceAccount(w io.Writer, p *plan.Plan, file, cluster, namespace, name st
 	for _, k := range sortedKeys(sa.Annotations) {
 		fmt.Fprintf(w, "  %s: %s\n", k, sa.Annotations[k])
 	}
+	if len(sa.Annotations) == 0 {
+		fmt.Fprintf(w, "  none\n")
+	}
 	writeDeployments(w, c, namespace, name)
 	writeChain(w, sa)
 
-	if res.Decision != trust.Allow {
+	if !irsaOK {
 		return Answer{Summary: fmt.Sprintf("the trust policy of role %s does not admit %s/%s in cluster %s (%s)",
 			r.Name, namespace, name, c.Name, res.Decision)}, nil
+	}
+	if !podOK {
+		return Answer{Summary: fmt.Sprintf("EKS Pod Identity cannot give %s/%s in cluster %s the credentials of role %s",
+			namespace, name, c.Name, r.Name)}, nil
 	}
 	return Answer{OK: true}, nil
 }

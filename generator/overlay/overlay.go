@@ -21,8 +21,8 @@ import (
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
-	"github.com/irsagen/irsagen/generator/output"
 	"github.com/irsagen/irsagen/generator/config"
+	"github.com/irsagen/irsagen/generator/output"
 	"github.com/irsagen/irsagen/generator/plan"
 )
 
