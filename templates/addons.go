@@ -16,7 +16,12 @@ type Addon struct {
 	Description string `json:"description"` // one line: what the add-on does with AWS
 	Source      string `json:"source"`      // the published policy this one follows
 	Version     string `json:"version"`     // the add-on version it matches
-	Args        []Arg  `json:"args"`
+	// EKSAddon is the EKS managed add-on that installs it, when there is one, and ServiceAccount
+	// (namespace/name) the ServiceAccount the add-on runs as; its role may be reached through
+	// IRSA or an EKS Pod Identity association.
+	EKSAddon       string `json:"eksAddon,omitempty"`
+	ServiceAccount string `json:"serviceAccount,omitempty"`
+	Args           []Arg  `json:"args"`
 }
 
 // Arg is one argument of an add-on policy; the .libsonnet file is a function taking them.

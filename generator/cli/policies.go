@@ -21,6 +21,9 @@ func newPolicies(stdout io.Writer) *cobra.Command {
 					fmt.Fprintln(stdout)
 				}
 				fmt.Fprintf(stdout, "%s\n  %s\n  source: %s (%s)\n", a.Name, a.Description, a.Source, a.Version)
+				if a.EKSAddon != "" {
+					fmt.Fprintf(stdout, "  EKS add-on %s, ServiceAccount %s: IRSA or Pod Identity\n", a.EKSAddon, a.ServiceAccount)
+				}
 				for _, arg := range a.Args {
 					need := "optional"
 					if arg.Required {
