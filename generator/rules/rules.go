@@ -204,7 +204,7 @@ func (c *checker) templates(p *plan.Plan, files []output.File) {
 		size[f.Path] = len(f.Data)
 	}
 	for _, s := range p.Stacks {
-		resources := len(s.Providers) + len(s.Policies) + len(s.Roles)
+		resources := len(s.Providers) + len(s.Policies) + len(s.Roles) + len(s.Associations)
 		over := ""
 		switch {
 		case size[s.Template] > MaxTemplateBytes:
@@ -215,10 +215,17 @@ func (c *checker) templates(p *plan.Plan, files []output.File) {
 			continue
 		}
 		advice := "split the account's roles over more stacks"
-		if s.Kind == plan.StackRoles {
+		switch s.Kind {
+		case plan.StackPodIdentity:
+			advice = "a cluster's Pod Identity associations share one stack; keep some of its ServiceAccounts on IRSA (identity: irsa)"
+		case plan.StackRoles:
 			advice = fmt.Sprintf("raise accounts[%s].roleStacks (now %d); each role then stays in its stack or moves to a new one, see docs/stacks.md", s.Account.Name, s.Account.RoleStacks)
 		}
-		c.errorf(s.Account.Source.Pos(), "stack %s would be %s; %s", s.Name, over, advice)
+		at := s.Account.Source.Pos()
+		if s.Kind == plan.StackPodIdentity {
+			at = s.Associations[0].Cluster.Source.At("identity")
+		}
+		c.errorf(at, "stack %s would be %s; %s", s.Name, over, advice)
 	}
 }
 

@@ -276,3 +276,16 @@ func TestCheckPlanNeedsNoFiles(t *testing.T) {
 	wantOne(t, rules.CheckTemplates(f, p, render.Render(p)), "stack irsa-platform-roles would be")
 	wantClean(t, rules.CheckTemplates(f, p, nil))
 }
+
+func TestPodIdentityStackOverTheTemplateQuota(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("serviceAccounts:\n")
+	for i := range 260 {
+		fmt.Fprintf(&b, "  - {name: sa%d, namespace: team, clusters: [c0], identity: podIdentity}\n", i)
+	}
+	src := b.String()
+	got, _ := check(t, "    roleStacks: 8", 1, src)
+	wantOne(t, got, "stack irsa-pod-identity-c0 would be", "bytes, over CloudFormation's 51200", "keep some of its ServiceAccounts on IRSA (identity: irsa)")
+	got, _ = check(t, "    roleStacks: 8", 1, strings.Replace(src, "identity: podIdentity", "identity: irsa", 100))
+	wantClean(t, got)
+}
