@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"path"
 
+	"github.com/irsagen/irsagen/generator/config"
 	"github.com/irsagen/irsagen/generator/plan"
 )
 
@@ -38,15 +39,38 @@ func CheckArgs(sa *plan.ServiceAccount) []string {
 	if aud == "" {
 		aud = plan.DefaultAudience
 	}
-	return []string{
+	args := []string{
 		"check-credentials",
-		"--path=irsa",
+		"--path=" + checkPath(sa.Identity),
 		"--role-arn=" + sa.Role.ARN,
 		"--subject=system:serviceaccount:" + sa.Namespace + ":" + sa.Name,
-		"--issuer=" + sa.Cluster.Issuer,
-		"--audience=" + aud,
 	}
+	if config.UsesIRSA(sa.Identity) {
+		args = append(args, "--issuer="+sa.Cluster.Issuer, "--audience="+aud)
+	}
+	return args
 }
+
+// checkPath is the path check-credentials expects for an identity. With both, new pods take Pod
+// Identity and pods started before the association keep IRSA: either is right. Through a
+// target role the credentials are the target's, the ServiceAccount's role.
+func checkPath(identity string) string {
+	switch identity {
+	case config.IdentityPodIdentity:
+		return credcheckPodIdentity
+	case config.IdentityBoth:
+		return credcheckEither
+	}
+	return credcheckIRSA
+}
+
+// The --path values of check-credentials (credcheck.PathIRSA and its siblings; render does not
+// import the check that runs in the cluster).
+const (
+	credcheckIRSA        = "irsa"
+	credcheckPodIdentity = "podIdentity"
+	credcheckEither      = "either"
+)
 
 // checkJob is the Job. It is an Argo CD PostSync hook, recreated before each run, and Flux
 // recreates it when it changes; it holds nothing but the check: no API token of its own, no
