@@ -55,6 +55,7 @@ clusters:
     account: platform
     region: us-east-2
     oidcIssuer: https://oidc.eks.us-east-2.amazonaws.com/id/BBBB1111
+    identity: both
   - name: apps-usw2
     account: apps
     region: us-west-2
@@ -144,6 +145,19 @@ serviceAccounts:
     clusters: [prod-use1]
     deployments: [prometheus]
     stsRegionalEndpoints: false
+  - name: exporter
+    namespace: reports
+    clusters: [prod-use2, prod-use1, apps-usw2]
+    account: apps
+    identity: podIdentity
+    deployments: [exporter]
+  - name: shipper
+    namespace: audit
+    clusters: [prod-use1, prod-use2]
+    identity: both
+    podIdentity:
+      disableSessionTags: true
+      sessionPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: [logs:PutLogEvents, logs:CreateLogStream], Resource: "*"}]}
 `
 
 // listPaths are the lists of config items and names whose order must not matter. Lists inside
@@ -156,7 +170,7 @@ var listPaths = map[string]bool{
 }
 
 // documentPaths hold free-form data whose mappings are left alone too.
-var documentPaths = regexp.MustCompile(`(^|\.)(document|inlinePolicy|args)(\.|$)`)
+var documentPaths = regexp.MustCompile(`(^|\.)(document|inlinePolicy|args|sessionPolicy)(\.|$)`)
 
 // shuffle returns src with every list of listPaths, and the keys of every config mapping, in an
 // order drawn from seed.
