@@ -56,8 +56,10 @@ func (b PodIdentityBinding) tags() map[string][]string {
 		KeyClusterName:    {b.Cluster},
 		KeyNamespace:      {b.Namespace},
 		KeyServiceAccount: {b.ServiceAccount},
-		KeyPodName:        {b.ServiceAccount + "-pod"},
-		KeyPodUID:         {"00000000-0000-0000-0000-000000000000"},
+		// The pod's own name and uid vary from pod to pod; a trust policy must not depend on
+		// them, so they stand for any pod here.
+		KeyPodName: {"<pod name>"},
+		KeyPodUID:  {"<pod uid>"},
 		"aws:TagKeys": {"eks-cluster-arn", "eks-cluster-name", "kubernetes-namespace",
 			"kubernetes-service-account", "kubernetes-pod-name", "kubernetes-pod-uid"},
 	}
