@@ -371,7 +371,7 @@ func (b *builder) bind(sa *config.ServiceAccount, s settings, role *Role, c *Clu
 	k := &ServiceAccount{
 		Cluster: c, Namespace: sa.Namespace, Name: sa.Name, Role: role, Source: sa, Create: sa.Creates(),
 		Identity: identity(sa, c), Annotations: map[string]string{},
-		Labels:      map[string]string{"app.kubernetes.io/managed-by": "irsagen"},
+		Labels: map[string]string{"app.kubernetes.io/managed-by": "irsagen"},
 	}
 	for key, v := range sa.Annotations {
 		k.Annotations[key] = v

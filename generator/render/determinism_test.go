@@ -150,7 +150,6 @@ serviceAccounts:
     clusters: [prod-use2, prod-use1, apps-usw2]
     account: apps
     identity: podIdentity
-    deployments: [exporter]
   - name: shipper
     namespace: audit
     clusters: [prod-use1, prod-use2]
