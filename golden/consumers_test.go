@@ -33,7 +33,7 @@ func checkConsumers(t *testing.T, res *generator.Result) {
 	checkServiceAccounts(t, res.Config.Config, files, tree)
 	checkOwnedServiceAccounts(t, res.Config.Config, tree)
 	checkOutputs(t, files, tree)
-	checkPodIdentity(t, res.Config.Config, files, tree)
+	checkPodIdentity(t, res.Config.Config, tree)
 	checkComponents(t, files)
 }
 

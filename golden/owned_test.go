@@ -56,6 +56,9 @@ func checkOwnedServiceAccounts(t *testing.T, cfg *config.Config, tree deployedTr
 		sub := "system:serviceaccount:" + sa.Namespace + ":" + sa.Name
 		for _, name := range bound {
 			c := clusters[name]
+			if !usesIRSA(cfg, c, sa.Namespace, sa.Name) {
+				continue // checkPodIdentity follows it to its association
+			}
 			issuer := strings.TrimPrefix(c.OIDCIssuer, "https://")
 			var admitting []string
 			for arn, role := range tree.roles {

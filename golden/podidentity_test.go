@@ -65,19 +65,28 @@ func usesIRSA(cfg *config.Config, cluster config.Cluster, namespace, name string
 // this cluster, namespace and ServiceAccount and not for a neighbour; a target role admits the
 // association's role with this association's sts:ExternalId and no other. The association must
 // be deployed in the cluster's account and region, after the stacks of the roles it names.
-func checkPodIdentity(t *testing.T, cfg *config.Config, files map[string][]byte, tree deployedTree) {
+func checkPodIdentity(t *testing.T, cfg *config.Config, tree deployedTree) {
 	accounts := map[string]config.Account{}
 	for _, a := range cfg.Accounts {
 		accounts[a.Name] = a
 	}
 	want := map[string]bool{}
+	clusters := map[string]config.Cluster{}
 	for _, c := range cfg.Clusters {
-		for p := range files {
-			parts := strings.Split(p, "/")
-			if len(parts) != 5 || parts[1] != "clusters" || parts[2] != c.Name || parts[4] == "kustomization.yaml" {
-				continue
+		clusters[c.Name] = c
+	}
+	// Every binding of irsa.yaml, whether irsagen writes its ServiceAccount or not.
+	for _, sa := range cfg.ServiceAccounts {
+		bound := sa.Clusters
+		if len(bound) == 1 && bound[0] == config.AllClusters {
+			bound = nil
+			for _, c := range cfg.Clusters {
+				bound = append(bound, c.Name)
 			}
-			namespace, name := parts[3], strings.TrimSuffix(parts[4], ".yaml")
+		}
+		for _, name := range bound {
+			c := clusters[name]
+			namespace, name := sa.Namespace, sa.Name
 			id := identityOf(cfg, c, namespace, name)
 			key := c.Name + "/" + namespace + "/" + name
 			a, ok := tree.associations[key]
