@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestPodIdentityAssociation(t *testing.T) {
+func TestPodIdentityAssociationRules(t *testing.T) {
 	data, err := os.ReadFile("testdata/podidentity.yaml")
 	if err != nil {
 		t.Fatal(err)
