@@ -137,8 +137,12 @@ func selectStacks(res *generator.Result, sel Selection, flags map[string]Credent
 		if !ok {
 			return nil, fmt.Errorf("deploy: stack %s: template %s was not rendered", ps.Name, ps.Template)
 		}
+		region := ps.Account.Region
+		if ps.Region != "" {
+			region = ps.Region // a cluster's Pod Identity associations, in the cluster's region
+		}
 		s := &Stack{
-			Name: ps.Name, Account: ps.Account.Name, AccountID: ps.Account.ID, Region: ps.Account.Region,
+			Name: ps.Name, Account: ps.Account.Name, AccountID: ps.Account.ID, Region: region,
 			Template: ps.Template, Body: string(body), Capabilities: ps.Capabilities,
 			DependsOn: ps.DependsOn, clusters: stackClusters(ps),
 		}

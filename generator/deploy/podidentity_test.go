@@ -1,0 +1,62 @@
+package deploy_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/irsagen/irsagen/generator"
+	"github.com/irsagen/irsagen/generator/deploy"
+	"github.com/irsagen/irsagen/internal/awsfake"
+)
+
+// TestPodIdentityExample deploys examples/pod-identity-migration: roles that EKS Pod Identity
+// chains through before the roles that trust them by ARN, and each cluster's associations, in
+// the cluster's region, after the roles they name.
+func TestPodIdentityExample(t *testing.T) {
+	res, err := generator.Generate(generator.Options{ConfigPath: filepath.Join("..", "..", "examples", "pod-identity-migration", "irsa.yaml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Plan.Associations) == 0 {
+		t.Fatal("the example has no associations")
+	}
+	accounts, profiles, flags := awsfake.Accounts{}, map[string]string{}, map[string]deploy.Credentials{}
+	for _, a := range res.Plan.Accounts {
+		accounts[a.ID] = awsfake.Account{}
+		profiles[a.Name] = a.ID
+		flags[a.Name] = deploy.Credentials{Profile: a.Name}
+	}
+	srv := endpointWithProfiles(t, accounts, profiles)
+	f, err := deploy.NewFleet(res, deploy.Selection{}, flags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := options()
+	opts.Concurrency = 3
+	_, result := apply(t, f, opts)
+	if result.Failed() || len(result.Stacks) != len(res.Plan.Stacks) {
+		t.Fatalf("apply: %s", results(result))
+	}
+	executed, where := map[string]int{}, map[string]string{}
+	for i, c := range srv.Calls() {
+		if c.Action == "ExecuteChangeSet" {
+			executed[c.Params.Get("StackName")] = i
+			where[c.Params.Get("StackName")] = c.Account + "/" + c.Region
+		}
+	}
+	for _, a := range res.Plan.Associations {
+		if want := a.Cluster.Account.ID + "/" + a.Cluster.Region; where[a.Stack.Name] != want {
+			t.Errorf("%s was deployed in %s, not in its cluster's account and region %s", a.Stack.Name, where[a.Stack.Name], want)
+		}
+	}
+	for _, s := range res.Plan.Stacks {
+		for _, dep := range s.DependsOn {
+			if executed[dep] >= executed[s.Name] {
+				t.Errorf("%s was executed before %s, which it depends on", s.Name, dep)
+			}
+		}
+	}
+	if r := plan(t, f, opts); r.Changes() {
+		t.Errorf("second plan: %v", actions(r))
+	}
+}
