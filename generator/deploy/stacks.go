@@ -107,6 +107,17 @@ func NewFleet(res *generator.Result, sel Selection, flags map[string]Credentials
 			ref.Creds = ref.Creds.override(c)
 		}
 		f.Accounts = append(f.Accounts, ref)
+		// A cluster's Pod Identity associations live in the cluster's region: its orphans are
+		// searched for there too.
+		regions := []string{a.Region}
+		for _, c := range res.Plan.Clusters {
+			if c.Account == a && !slices.Contains(regions, c.Region) {
+				regions = append(regions, c.Region)
+				r := ref
+				r.Region = c.Region
+				f.Accounts = append(f.Accounts, r)
+			}
+		}
 	}
 	var former []string
 	for name := range flags {
