@@ -2,8 +2,10 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -129,5 +131,74 @@ func TestSchemaStoreCatalogEntry(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(entry.FileMatch, " "), "irsa.yaml") || entry.Name == "" || entry.Description == "" {
 		t.Errorf("catalog entry %+v", entry)
+	}
+}
+
+// The action's install step accepts only a release tag as its version: the version becomes part
+// of the download URL and of a directory, so anything else (a path that climbs out of the
+// release, a tag with a suffix) is refused before anything is downloaded.
+func TestActionInstallAcceptsOnlyReleaseTags(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	var action struct {
+		Runs struct{ Steps []struct{ Name, Run string } }
+	}
+	if err := yaml.Unmarshal(repoFile(t, "action.yml"), &action); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	script := ""
+	for _, s := range action.Runs.Steps {
+		if s.Name == "Install irsagen" {
+			script = s.Run
+		}
+	}
+	if script == "" {
+		t.Fatal("action.yml has no step Install irsagen")
+	}
+	run := func(version string) (code int, downloads string) {
+		dir := t.TempDir()
+		bin := filepath.Join(dir, "bin")
+		log := filepath.Join(dir, "curl.log")
+		if err := os.Mkdir(bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// A curl that records what it was asked for and fails, as without a network.
+		stub := "#!/bin/sh\necho \"$@\" >> '" + log + "'\nexit 22\n"
+		if err := os.WriteFile(filepath.Join(bin, "curl"), []byte(stub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bash, "-c", script)
+		cmd.Env = []string{
+			"PATH=" + bin + ":/usr/bin:/bin", "VERSION=" + version, "RUNNER_OS=Linux", "RUNNER_ARCH=X64",
+			"RUNNER_TEMP=" + dir, "GITHUB_PATH=" + filepath.Join(dir, "github_path"),
+		}
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(log)
+		return cmd.ProcessState.ExitCode(), string(data)
+	}
+	code, downloads := run("v1.2.3")
+	if code == 0 || !strings.Contains(downloads, "https://github.com/irsagen/irsagen/releases/download/v1.2.3/irsagen_1.2.3_linux_amd64.tar.gz") {
+		t.Errorf("v1.2.3: exit %d, downloads %q; want the release archive asked for", code, downloads)
+	}
+	for _, version := range []string{
+		"v1.2.3/../../../../attacker/irsagen/releases/download/v1.2.3",
+		"v1.2.3 ",
+		"v1.2.3.4",
+		"v1..2.3",
+		"v1.2.3-rc.1/..",
+		"main",
+	} {
+		if code, downloads := run(version); code != 2 || downloads != "" {
+			t.Errorf("version %q: exit %d, downloads %q; want exit 2 and nothing downloaded", version, code, downloads)
+		}
+	}
+	if code, downloads := run("v1.2.3-rc.1"); code == 2 || downloads == "" {
+		t.Errorf("v1.2.3-rc.1: exit %d, downloads %q; a pre-release tag is a release tag", code, downloads)
 	}
 }
