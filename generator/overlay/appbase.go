@@ -77,6 +77,10 @@ func buildAppBase(dir, resource string) *appBase {
 	var b appBase
 	withLog(func() {
 		m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, fs.root)
+		if err != nil && fs.refused != nil {
+			b.problem = "does not build: " + fs.refused.Error()
+			return
+		}
 		if err != nil {
 			b.problem = "does not build: " + fs.relMessage(err.Error())
 			return

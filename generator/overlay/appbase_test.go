@@ -1,9 +1,12 @@
 package overlay
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -47,5 +50,37 @@ func TestAppBaseConfined(t *testing.T) {
 			t.Errorf("%s: message holds an absolute path: %s", resource, b.problem)
 		}
 		t.Logf("%s %s", resource, b.problem)
+	}
+}
+
+// TestAppBaseFetchesNothing: an app base that names a remote resource is refused without a
+// request: generate reads the config's directory and nothing else, and a kustomization that names
+// a URL would otherwise make it download, or run git, at every run.
+func TestAppBaseFetchesNothing(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		requests.Add(1)
+		_, _ = w.Write(Deployment("web", "api"))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "apps", "remote", "kustomization.yaml"), "resources:\n- "+srv.URL+"/deployment.yaml\n")
+	writeFile(t, filepath.Join(dir, "apps", "nested", "kustomization.yaml"), "resources:\n- ../remote\n")
+	writeFile(t, filepath.Join(dir, "apps", "component", "kustomization.yaml"), "resources: []\ncomponents:\n- "+srv.URL+"/component\n")
+	writeFile(t, filepath.Join(dir, "apps", "local", "kustomization.yaml"), "resources:\n- ..//web\n- deployment.yaml\n")
+	writeFile(t, filepath.Join(dir, "apps", "local", "deployment.yaml"), string(Deployment("local", "api")))
+	writeFile(t, filepath.Join(dir, "apps", "web", "kustomization.yaml"), "resources: [deployment.yaml]\n")
+	writeFile(t, filepath.Join(dir, "apps", "web", "deployment.yaml"), string(Deployment("web", "api")))
+	if b := buildAppBase(dir, "apps/local"); b.problem != "" || len(b.deployments) != 2 {
+		t.Errorf("apps/local, all local: %+v", b)
+	}
+	for _, resource := range []string{"apps/remote", "apps/nested", "apps/component"} {
+		b := buildAppBase(dir, resource)
+		if b.problem == "" || !strings.Contains(b.problem, "not in irsa.yaml's directory") {
+			t.Errorf("%s: problem %q, want a remote resource refused", resource, b.problem)
+		}
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("building the app bases sent %d requests", n)
 	}
 }

@@ -19,6 +19,8 @@ type confinedFS struct {
 	top  string // root's kustomization.yaml, held in memory
 	data []byte
 	disk filesys.FileSystem
+	// refused is the first kustomization refused for naming a remote base (see localOnly).
+	refused error
 }
 
 // kustomizationNames are the names krusty looks for; only the one in memory exists at the top.
@@ -134,7 +136,18 @@ func (c *confinedFS) ReadFile(p string) ([]byte, error) {
 	if abs == c.top {
 		return c.data, nil
 	}
-	return c.disk.ReadFile(abs)
+	data, err := c.disk.ReadFile(abs)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.localOnly(abs, data); err != nil {
+		// kustomize takes a kustomization it cannot read for a missing one: keep the reason.
+		if c.refused == nil {
+			c.refused = err
+		}
+		return nil, err
+	}
+	return data, nil
 }
 
 func (c *confinedFS) Glob(pattern string) ([]string, error) {
