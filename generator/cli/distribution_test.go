@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -142,21 +144,7 @@ func TestActionInstallAcceptsOnlyReleaseTags(t *testing.T) {
 	if err != nil {
 		t.Skip("no bash")
 	}
-	var action struct {
-		Runs struct{ Steps []struct{ Name, Run string } }
-	}
-	if err := yaml.Unmarshal(repoFile(t, "action.yml"), &action); err != nil {
-		t.Fatalf("action.yml: %v", err)
-	}
-	script := ""
-	for _, s := range action.Runs.Steps {
-		if s.Name == "Install irsagen" {
-			script = s.Run
-		}
-	}
-	if script == "" {
-		t.Fatal("action.yml has no step Install irsagen")
-	}
+	script := actionStep(t, "Install irsagen")
 	run := func(version string) (code int, downloads string) {
 		dir := t.TempDir()
 		bin := filepath.Join(dir, "bin")
@@ -200,5 +188,84 @@ func TestActionInstallAcceptsOnlyReleaseTags(t *testing.T) {
 	}
 	if code, downloads := run("v1.2.3-rc.1"); code == 2 || downloads == "" {
 		t.Errorf("v1.2.3-rc.1: exit %d, downloads %q; a pre-release tag is a release tag", code, downloads)
+	}
+}
+
+// actionStep returns the script of the action's step called name.
+func actionStep(t *testing.T, name string) string {
+	t.Helper()
+	var action struct {
+		Runs struct{ Steps []struct{ Name, Run string } }
+	}
+	if err := yaml.Unmarshal(repoFile(t, "action.yml"), &action); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	for _, s := range action.Runs.Steps {
+		if s.Name == name {
+			return s.Run
+		}
+	}
+	t.Fatalf("action.yml has no step %s", name)
+	return ""
+}
+
+// The plan comment edits only irsagen's own comment for the same config: the token's user also
+// writes other workflows' comments, which "the user's last comment" would overwrite. gh is a stub
+// that answers the comment listing with jq, as gh's --jq does.
+func TestActionCommentEditsOnlyItsOwn(t *testing.T) {
+	bash, errBash := exec.LookPath("bash")
+	jq, errJq := exec.LookPath("jq")
+	if errBash != nil || errJq != nil {
+		t.Skip("needs bash and jq")
+	}
+	script := actionStep(t, "Comment the plan")
+	const config = "platform/irsa.yaml"
+	sum := sha256.Sum256([]byte(config))
+	marker := "<!-- irsagen-plan:" + hex.EncodeToString(sum[:])[:16] + " -->"
+	run := func(comments []map[string]any) (calls, body string) {
+		dir := t.TempDir()
+		bin := filepath.Join(dir, "bin")
+		log := filepath.Join(dir, "gh.log")
+		fixture := filepath.Join(dir, "comments.json")
+		data, _ := json.Marshal(comments)
+		writeTestFile(t, fixture, string(data), 0o644)
+		writeTestFile(t, filepath.Join(dir, "irsagen-plan.md"), "## irsagen plan\n1 stack to update\n", 0o644)
+		writeTestFile(t, filepath.Join(bin, "gh"), "#!/bin/sh\necho \"$@\" >> '"+log+"'\n"+
+			"if [ \"$1\" = api ] && [ \"$2\" = --paginate ] && [ \"$4\" = --jq ]; then exec '"+jq+"' -r \"$5\" '"+fixture+"'; fi\n", 0o755)
+		cmd := exec.Command(bash, "-c", script)
+		cmd.Env = []string{
+			"PATH=" + bin + ":/usr/bin:/bin", "RUNNER_TEMP=" + dir, "GITHUB_REPOSITORY=o/r", "PR=5", "CONFIG=" + config,
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("step failed: %v\n%s", err, out)
+		}
+		logged, _ := os.ReadFile(log)
+		written, _ := os.ReadFile(filepath.Join(dir, "irsagen-comment.md"))
+		return string(logged), string(written)
+	}
+	others := []map[string]any{
+		{"id": 1, "body": "coverage: 81%"},
+		{"id": 2, "body": "<!-- irsagen-plan:0000000000000000 -->\nthe plan of another config"},
+	}
+	calls, body := run(append(others, map[string]any{"id": 7, "body": marker + "\nthe previous plan"}, map[string]any{"id": 9, "body": "terraform plan"}))
+	if !strings.Contains(calls, "api --method PATCH repos/o/r/issues/comments/7 ") || strings.Contains(calls, "pr comment") || strings.Contains(calls, "edit-last") {
+		t.Errorf("with irsagen's comment 7 among others, gh was called:\n%s", calls)
+	}
+	if !strings.HasPrefix(body, marker+"\n## irsagen plan\n") {
+		t.Errorf("comment body %q, want the marker and the plan", body)
+	}
+	calls, _ = run(others)
+	if !strings.Contains(calls, "pr comment 5 --repo o/r --body-file ") || strings.Contains(calls, "PATCH") || strings.Contains(calls, "edit-last") {
+		t.Errorf("without irsagen's comment, gh was called:\n%s", calls)
+	}
+}
+
+func writeTestFile(t *testing.T, name, data string, mode os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(data), mode); err != nil {
+		t.Fatal(err)
 	}
 }
