@@ -34,7 +34,7 @@ func checkConsumers(t *testing.T, res *generator.Result) {
 	checkOwnedServiceAccounts(t, res.Config.Config, tree)
 	checkOutputs(t, files, tree)
 	checkPodIdentity(t, res.Config.Config, tree)
-	checkComponents(t, files)
+	checkComponents(t, files, tree)
 }
 
 // deployedTree is what the CloudFormation stacks would create, read back from the templates.
