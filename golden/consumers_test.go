@@ -35,6 +35,7 @@ func checkConsumers(t *testing.T, res *generator.Result) {
 	checkOutputs(t, files, tree)
 	checkPodIdentity(t, res.Config.Config, tree)
 	checkComponents(t, files, tree)
+	checkCredentialsJobs(t, res.Config.Config, files, tree)
 }
 
 // deployedTree is what the CloudFormation stacks would create, read back from the templates.
