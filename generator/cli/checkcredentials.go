@@ -4,11 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/irsagen/irsagen/generator/credcheck"
+)
+
+// roleARN and subject are what check-credentials can compare a pod's credentials and token with.
+var (
+	roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/(?:[\x21-\x7e]*/)?[A-Za-z0-9+=,.@_-]{1,64}$`)
+	subject = regexp.MustCompile(`^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
 )
 
 // newCheckCredentials is the command a credentials-check Job runs in the cluster: it needs no
@@ -27,10 +34,14 @@ func newCheckCredentials(stdout io.Writer) *cobra.Command {
 			switch {
 			case e.RoleARN == "" || e.Subject == "":
 				return &exitError{code: ExitBadInput, err: fmt.Errorf("check-credentials needs --role-arn and --subject")}
-			case e.Path != credcheck.PathPodIdentity && (e.Issuer == "" || e.Audience == ""):
-				return &exitError{code: ExitBadInput, err: fmt.Errorf("check-credentials --path %s needs --issuer and --audience", e.Path)}
 			case e.Path != credcheck.PathIRSA && e.Path != credcheck.PathPodIdentity && e.Path != credcheck.PathEither:
 				return &exitError{code: ExitBadInput, err: fmt.Errorf("--path %q: want irsa, podIdentity or either", e.Path)}
+			case !roleARN.MatchString(e.RoleARN):
+				return &exitError{code: ExitBadInput, err: fmt.Errorf("--role-arn %q is not a role ARN (arn:<partition>:iam::<account>:role/[<path>/]<name>); no credentials could ever match it", e.RoleARN)}
+			case !subject.MatchString(e.Subject):
+				return &exitError{code: ExitBadInput, err: fmt.Errorf("--subject %q is not system:serviceaccount:<namespace>:<name>", e.Subject)}
+			case e.Path != credcheck.PathPodIdentity && (e.Issuer == "" || e.Audience == ""):
+				return &exitError{code: ExitBadInput, err: fmt.Errorf("check-credentials --path %s needs --issuer and --audience", e.Path)}
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
