@@ -12,6 +12,7 @@ import (
 	"github.com/irsagen/irsagen/generator"
 	"github.com/irsagen/irsagen/generator/config"
 	"github.com/irsagen/irsagen/generator/overlay"
+	"github.com/irsagen/irsagen/generator/plan"
 	"github.com/irsagen/irsagen/generator/trust"
 	"github.com/irsagen/irsagen/internal/cfncheck"
 )
@@ -137,7 +138,7 @@ func checkServiceAccounts(t *testing.T, cfg *config.Config, files map[string][]b
 	clusters := map[string]config.Cluster{}
 	accounts := map[string]config.Account{}
 	for _, c := range cfg.Clusters {
-		clusters[c.Name] = c
+		clusters[plan.ClusterKey(c.Name)] = c // the cluster's element in output paths
 	}
 	for _, a := range cfg.Accounts {
 		accounts[a.Name] = a

@@ -13,9 +13,12 @@ var (
 	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	// dnsSubdomain is a Kubernetes object name (RFC 1123 subdomain).
 	dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
-	// shortName is an account or cluster name: it becomes part of stack names, role names and
+	// shortName is an account name: it becomes part of stack names, role names and
 	// paths, so it is a DNS label of at most 40 characters.
-	shortName   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$`)
+	shortName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$`)
+	// clusterName is an EKS cluster name, as EKS takes it. Whatever irsagen derives from it
+	// (role names, paths) goes through plan.ClusterKey and is shortened where a limit requires.
+	clusterName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$`)
 	accountID   = regexp.MustCompile(`^[0-9]{12}$`)
 	region      = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
 	iamName     = regexp.MustCompile(`^[\w+=,.@-]+$`)

@@ -58,7 +58,7 @@ type AccountDeploy struct {
 // Cluster is an EKS cluster and its OIDC issuer.
 type Cluster struct {
 	Meta            `yaml:"-"`
-	Name            string           `yaml:"name" jsonschema:"required,pattern=^[a-z0-9]([a-z0-9-]{0\\,38}[a-z0-9])?$"`
+	Name            string           `yaml:"name" jsonschema:"required,pattern=^[A-Za-z0-9][A-Za-z0-9_-]{0\\,99}$,description=The EKS cluster's name: 1 to 100 letters\\, digits\\, '-' and '_'\\, starting with a letter or digit."`
 	Account         string           `yaml:"account" jsonschema:"required,description=Name of the account the cluster runs in."`
 	Region          string           `yaml:"region" jsonschema:"required"`
 	OIDCIssuer      string           `yaml:"oidcIssuer" jsonschema:"required,pattern=^https://,description=The cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)."`

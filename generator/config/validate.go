@@ -135,10 +135,11 @@ func (v *validator) checkClusters() {
 	issuers := map[string]*Cluster{}
 	for i := range v.cfg.Clusters {
 		c := &v.cfg.Clusters[i]
-		if v.name(&c.Meta, "cluster", c.Name, shortName, "lowercase letters, digits and '-', at most 40") {
-			if c.Name == AllClusters {
-				v.errorf(c.At("name"), "cluster name %q is reserved", c.Name)
-			} else if prev, dup := v.clusters[c.Name]; dup {
+		v.name(&c.Meta, "cluster", c.Name, clusterName, "an EKS cluster name is 1 to 100 letters, digits, '-' and '_', starting with a letter or digit")
+		// A cluster with an invalid name is still defined: its one error is its name, not a
+		// second one at every ServiceAccount that names it.
+		if c.Name != "" {
+			if prev, dup := v.clusters[c.Name]; dup {
 				v.errorf(c.At("name"), "cluster %q is defined twice (first at line %d)", c.Name, prev.Pos().Line)
 			} else {
 				v.clusters[c.Name] = c

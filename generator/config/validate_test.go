@@ -197,8 +197,12 @@ func TestValidateRules(t *testing.T) {
 		},
 		// clusters
 		{
-			name: "cluster name", old: "- name: prod-usw2", pass: "- name: 0prod", fail: "- name: prod_usw2",
-			msg: `cluster name "prod_usw2" is invalid: lowercase letters, digits and '-', at most 40`, exact: true, needle: "prod_usw2",
+			name: "cluster name", old: "- name: prod-usw2", pass: "- name: 0Prod_US-West-2", fail: "- name: _prod-usw2",
+			msg: `cluster name "_prod-usw2" is invalid: an EKS cluster name is 1 to 100 letters, digits, '-' and '_', starting with a letter or digit`, exact: true, needle: "_prod-usw2",
+		},
+		{
+			name: "cluster name length", old: "- name: prod-usw2", pass: "- name: " + strings.Repeat("C", 100), fail: "- name: " + strings.Repeat("C", 101),
+			msg: `cluster name "` + strings.Repeat("C", 101) + `" is invalid`, needle: strings.Repeat("C", 101),
 		},
 		{
 			name: "cluster name star", old: "- name: prod-usw2", pass: "- name: star", fail: "- name: '*'",
@@ -717,4 +721,15 @@ func dotted(n int) string {
 		return s + "a"
 	}
 	return s[:len(s)-1] + "b"
+}
+
+// A cluster whose name is refused is still defined: the ServiceAccounts that name it get no
+// second, false error.
+func TestInvalidClusterNameIsOneError(t *testing.T) {
+	long := strings.Repeat("a", 101)
+	cfg := strings.ReplaceAll(validBase, "prod-use1", long)
+	_, l := load(t, cfg)
+	if len(l) != 1 || !strings.Contains(l[0].Message, "cluster name \""+long+"\" is invalid") {
+		t.Fatalf("want one diagnostic, the cluster's name, got:\n%s", dump(l))
+	}
 }

@@ -44,6 +44,6 @@ func writeChain(w io.Writer, sa *plan.ServiceAccount) {
 		fmt.Fprintf(w, "  %d. %-9s %s\n     %-9s if broken: %s\n", i+1, l[0], l[1], "", l[2])
 	}
 	if sa.ChecksCredentials() {
-		fmt.Fprintf(w, "  a Job checks it after each sync: kubernetes/clusters/%s/credentials-check/%s/\n", c.Name, sa.Namespace)
+		fmt.Fprintf(w, "  a Job checks it after each sync: kubernetes/clusters/%s/credentials-check/%s/\n", c.Key, sa.Namespace)
 	}
 }

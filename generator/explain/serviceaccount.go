@@ -69,7 +69,7 @@ func ServiceAccount(w io.Writer, p *plan.Plan, file, cluster, namespace, name st
 	}
 
 	if sa.Create {
-		fmt.Fprintf(w, "\nServiceAccount annotations (overlay %s):\n", path.Join("kubernetes", "clusters", c.Name))
+		fmt.Fprintf(w, "\nServiceAccount annotations (overlay %s):\n", path.Join("kubernetes", "clusters", c.Key))
 	} else {
 		fmt.Fprintf(w, "\nServiceAccount annotations, for the chart or add-on that creates it (createServiceAccount: false; docs/addons.md):\n")
 	}
@@ -112,7 +112,7 @@ func writeDeployments(w io.Writer, c *plan.Cluster, namespace, name string) {
 	for _, comp := range c.Components {
 		if comp.Namespace == namespace && comp.ServiceAccount == name {
 			deps = append(deps, fmt.Sprintf("  %s/%s (Component %s)", comp.Namespace, comp.Deployment,
-				path.Join("kubernetes", "components", c.Name, comp.Namespace, comp.Deployment)))
+				path.Join("kubernetes", "components", c.Key, comp.Namespace, comp.Deployment)))
 		}
 	}
 	if len(deps) == 0 {

@@ -61,7 +61,7 @@ func Check(p *plan.Plan, files []output.File, outDir string) []Finding {
 		byPath[f.Path] = f.Data
 	}
 	for _, c := range p.Clusters {
-		dir := path.Join("kubernetes", "clusters", c.Name)
+		dir := path.Join("kubernetes", "clusters", c.Key)
 		report := func(format string, args ...any) {
 			findings = append(findings, Finding{Cluster: c.Name, Dir: dir, Message: fmt.Sprintf(format, args...)})
 		}
@@ -75,7 +75,7 @@ func Check(p *plan.Plan, files []output.File, outDir string) []Finding {
 		}
 		checkCluster(c, m, report)
 		for _, comp := range c.Components {
-			dir := path.Join("kubernetes", "components", c.Name, comp.Namespace, comp.Deployment)
+			dir := path.Join("kubernetes", "components", c.Key, comp.Namespace, comp.Deployment)
 			data := byPath[path.Join(dir, "kustomization.yaml")]
 			if err := CheckComponent(data, comp); err != nil {
 				findings = append(findings, Finding{Cluster: c.Name, Dir: dir, Message: err.Error()})

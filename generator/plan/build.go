@@ -115,7 +115,7 @@ func (b *builder) addClusters() {
 	for i := range b.cfg.Clusters {
 		src := &b.cfg.Clusters[i]
 		c := &Cluster{
-			Name: src.Name, Account: b.accounts[src.Account], Region: src.Region,
+			Name: src.Name, Key: ClusterKey(src.Name), Account: b.accounts[src.Account], Region: src.Region,
 			Partition: Partition(src.Region), Issuer: src.OIDCIssuer,
 			HostPath:    strings.TrimPrefix(src.OIDCIssuer, "https://"),
 			Existing:    src.OIDCProvider == config.ProviderExisting,
@@ -234,7 +234,7 @@ func (b *builder) newRole(sa *config.ServiceAccount, s settings, account *Accoun
 	if name == "" {
 		cluster := ""
 		if sa.PerCluster {
-			cluster = clusters[0].Name
+			cluster = clusters[0].Key
 		}
 		name = RoleName(cluster, sa.Namespace, sa.Name)
 	}

@@ -24,6 +24,19 @@ func RoleName(cluster, namespace, name string) string {
 	return shorten(strings.Join(parts, "_"), maxRoleName)
 }
 
+// ClusterKey is a cluster's name where case does not count: in IAM role names, which IAM compares
+// regardless of case, and in output paths, which macOS and Windows compare regardless of case. A
+// name without capitals is itself. A name with capitals gains "." and a hash of its exact
+// spelling, so "Prod" and "prod" stay apart; no cluster name contains '.', so the result meets
+// no other cluster's key, and it depends on the name alone, so it never changes as clusters come
+// and go.
+func ClusterKey(name string) string {
+	if strings.ToLower(name) == name {
+		return name
+	}
+	return name + "." + shortHash(name, 8)
+}
+
 func shorten(s string, limit int) string {
 	if len(s) <= limit {
 		return s

@@ -189,3 +189,28 @@ func TestPartition(t *testing.T) {
 		}
 	}
 }
+
+func TestClusterKey(t *testing.T) {
+	if got := ClusterKey("prod-use1_blue"); got != "prod-use1_blue" {
+		t.Errorf("a name without capitals must be its own key, got %q", got)
+	}
+	if got, want := ClusterKey("Prod"), "Prod."+hash10("Prod")[:8]; got != want {
+		t.Errorf("ClusterKey(Prod) = %q, want %q", got, want)
+	}
+	// Names that differ only in case have keys that differ regardless of case, in role names too.
+	names := []string{"prod", "Prod", "PROD", "pROD", "prod.1b2c3d4e"}
+	seen := map[string]string{}
+	for _, n := range names[:4] {
+		for _, k := range []string{ClusterKey(n), RoleName(ClusterKey(n), "ns", "sa")} {
+			folded := strings.ToLower(k)
+			if prev, dup := seen[folded]; dup {
+				t.Errorf("%q and %q meet when case does not count", prev, k)
+			}
+			seen[folded] = k
+		}
+	}
+	long := strings.Repeat("Ab_", 33) + "c" // 100 characters, the longest EKS cluster name
+	if r := RoleName(ClusterKey(long), "kube-system", "external-dns"); len(r) > 64 || !regexp.MustCompile(`^[\w+=,.@-]+$`).MatchString(r) {
+		t.Errorf("role name %q is not a valid IAM role name", r)
+	}
+}

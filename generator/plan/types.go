@@ -41,7 +41,9 @@ type Limits struct {
 
 // Cluster is an EKS cluster, with what its overlay will hold.
 type Cluster struct {
-	Name      string
+	Name string
+	// Key is ClusterKey(Name): the cluster in role names and output paths.
+	Key       string
 	Account   *Account
 	Region    string
 	Partition string

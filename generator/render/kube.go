@@ -15,11 +15,11 @@ import (
 func clusterDir(c string) string { return path.Join("kubernetes", "clusters", c) }
 
 func componentDir(c *plan.Component) string {
-	return path.Join("kubernetes", "components", c.Cluster.Name, c.Namespace, c.Deployment)
+	return path.Join("kubernetes", "components", c.Cluster.Key, c.Namespace, c.Deployment)
 }
 
 // serviceAccountFile is path.Join(dir, sa.Namespace, yamlFileName(sa.Name)), where dir is
-// clusterDir(sa.Cluster.Name), in one allocation: it runs for every ServiceAccount.
+// clusterDir(sa.Cluster.Key), in one allocation: it runs for every ServiceAccount.
 func serviceAccountFile(dir string, sa *plan.ServiceAccount) string {
 	if dir == "" || sa.Namespace == "" || len(sa.Name)+len(".yaml") > maxFileName {
 		return path.Join(dir, sa.Namespace, yamlFileName(sa.Name))
@@ -49,7 +49,7 @@ func yamlFileName(name string) string {
 // clusterFiles are the Kubernetes files of one cluster: its overlay, its ServiceAccounts and its
 // Components.
 func (b *builder) clusterFiles(p *plan.Plan, c *plan.Cluster) []output.File {
-	dir := clusterDir(c.Name)
+	dir := clusterDir(c.Key)
 	files := make([]output.File, 1, 1+len(c.ServiceAccounts)+len(c.Components))
 	for _, sa := range c.ServiceAccounts {
 		if !sa.Create {
