@@ -59,7 +59,13 @@ func Generate(opts Options) (*Result, error) {
 	if opts.OutDirKnown != nil {
 		opts.OutDirKnown(out)
 	}
-	p, err := plan.Build(f, configDirFrom(out, f.Dir))
+	// Roles stay in the stacks of the output being replaced: diff and validate read the same
+	// directory they compare with, so all three commands lay the stacks out alike.
+	previous, err := ReadAssignment(out)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.BuildWith(f, configDirFrom(out, f.Dir), plan.Options{Previous: previous, RoleBytes: render.RoleBytes()})
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/irsagen/irsagen/generator"
 	"github.com/irsagen/irsagen/generator/plan"
+	"github.com/irsagen/irsagen/generator/render"
 	"github.com/irsagen/irsagen/internal/cfncheck"
 	"github.com/irsagen/irsagen/internal/synth"
 )
@@ -17,11 +18,13 @@ import (
 // These tests hold SPEC §3's "adding or removing one ServiceAccount never moves another role to a
 // different stack" (and issue 5's "or one cluster") on a synthetic fleet of 1,000
 // ServiceAccounts: moving a named IAM resource between stacks means deleting and recreating it
-// in production. roleStacks stays as it was, as it would in a user's irsa.yaml.
+// in production. Each run after the first reads the stack of each role from the output before it,
+// as generate does from the committed output.
 
 func TestAddServiceAccountMovesNothing(t *testing.T) {
 	fleet := synth.New(synth.Preset(1000))
-	before := generateFleet(t, fleet)
+	out := t.TempDir()
+	before := generateFleet(t, fleet, out)
 
 	// One ServiceAccount in the middle of the list, with the clusters, account and policies of
 	// the one there; then the same for a perCluster and a cross-account one, each a run of its own.
@@ -41,7 +44,7 @@ func TestAddServiceAccountMovesNothing(t *testing.T) {
 			added.Deployments = nil
 			f := *fleet
 			f.ServiceAccounts = slices.Insert(slices.Clone(fleet.ServiceAccounts), mid, added)
-			after := generateFleet(t, &f)
+			after := generateFleet(t, &f, out)
 
 			assertStayPut(t, before, after)
 			if len(after.roles) <= len(before.roles) {
@@ -53,12 +56,13 @@ func TestAddServiceAccountMovesNothing(t *testing.T) {
 
 func TestRemoveServiceAccountMovesNothing(t *testing.T) {
 	fleet := synth.New(synth.Preset(1000))
-	before := generateFleet(t, fleet)
+	out := t.TempDir()
+	before := generateFleet(t, fleet, out)
 
 	mid := len(fleet.ServiceAccounts) / 2
 	removed := fleet.ServiceAccounts[mid].Name
 	fleet.ServiceAccounts = slices.Delete(fleet.ServiceAccounts, mid, mid+1)
-	after := generateFleet(t, fleet)
+	after := generateFleet(t, fleet, out)
 
 	gone := 0
 	for key := range before.roles {
@@ -75,14 +79,15 @@ func TestRemoveServiceAccountMovesNothing(t *testing.T) {
 
 func TestAddClusterMovesNothing(t *testing.T) {
 	fleet := synth.New(synth.Preset(1000))
-	before := generateFleet(t, fleet)
+	out := t.TempDir()
+	before := generateFleet(t, fleet, out)
 
 	c := fleet.Clusters[len(fleet.Clusters)/2]
 	c.Name = "added-cluster"
 	c.Issuer = "https://oidc.eks." + c.Region + ".amazonaws.com/id/00000000000000000000000000ADDED0"
 	c.Existing = false
 	fleet.Clusters = slices.Insert(fleet.Clusters, len(fleet.Clusters)/2, c)
-	after := generateFleet(t, fleet)
+	after := generateFleet(t, fleet, out)
 
 	assertStayPut(t, before, after)
 	if len(after.providers) <= len(before.providers) {
@@ -96,7 +101,7 @@ func TestTemplatesWithinQuotasAtScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates 18,000 files")
 	}
-	res := generateResult(t, synth.New(synth.Preset(10000)))
+	res := generateResult(t, synth.New(synth.Preset(10000)), t.TempDir())
 	size := map[string]int{}
 	for _, f := range res.Files {
 		size[f.Path] = len(f.Data)
@@ -104,11 +109,11 @@ func TestTemplatesWithinQuotasAtScale(t *testing.T) {
 	largest := map[string]string{} // stack kind → its largest template
 	for _, s := range res.Plan.Stacks {
 		n := len(s.Providers) + len(s.Policies) + len(s.Roles)
-		if n > synth.MaxTemplateResources {
-			t.Errorf("%s: %d resources, over %d", s.Template, n, synth.MaxTemplateResources)
+		if n > plan.MaxTemplateResources {
+			t.Errorf("%s: %d resources, over %d", s.Template, n, plan.MaxTemplateResources)
 		}
-		if size[s.Template] > synth.MaxTemplateBytes {
-			t.Errorf("%s: %d bytes, over %d", s.Template, size[s.Template], synth.MaxTemplateBytes)
+		if size[s.Template] > plan.MaxTemplateBytes {
+			t.Errorf("%s: %d bytes, over %d", s.Template, size[s.Template], plan.MaxTemplateBytes)
 		}
 		if size[s.Template] > size[largest[s.Kind]] {
 			largest[s.Kind] = s.Template
@@ -134,9 +139,9 @@ type placement struct {
 	roles, policies, providers map[string]string
 }
 
-func generateFleet(t *testing.T, fleet *synth.Fleet) placement {
+func generateFleet(t *testing.T, fleet *synth.Fleet, out string) placement {
 	t.Helper()
-	res := generateResult(t, fleet)
+	res := generateResult(t, fleet, out)
 	files := map[string][]byte{}
 	for _, f := range res.Files {
 		files[f.Path] = f.Data
@@ -163,16 +168,35 @@ func generateFleet(t *testing.T, fleet *synth.Fleet) placement {
 	return pl
 }
 
-func generateResult(t *testing.T, fleet *synth.Fleet) *generator.Result {
+// generateResult generates the fleet against the output directory out, of which only
+// stacks.json is written: the stack of each role is all that generate reads from it.
+func generateResult(t *testing.T, fleet *synth.Fleet, out string) *generator.Result {
 	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "irsa.yaml")
+	path := filepath.Join(t.TempDir(), "irsa.yaml")
 	writeFile(t, path, fleet.YAML())
-	res, err := generator.Generate(generator.Options{ConfigPath: path, OutDir: filepath.Join(dir, "out")})
+	res, err := generator.Generate(generator.Options{ConfigPath: path, OutDir: out})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(res.Plan.Moves) > 0 {
+		t.Errorf("%d roles move, the first %s from %s", len(res.Plan.Moves), res.Plan.Moves[0].Role.Name, res.Plan.Moves[0].From)
+	}
+	writeStacksFile(t, out, res)
 	return res
+}
+
+func writeStacksFile(t *testing.T, out string, res *generator.Result) {
+	t.Helper()
+	for _, f := range res.Files {
+		if f.Path == render.StacksFile {
+			if err := os.MkdirAll(filepath.Join(out, "cloudformation"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(out, filepath.FromSlash(f.Path)), f.Data)
+			return
+		}
+	}
+	t.Fatal("no stacks.json")
 }
 
 // assertStayPut reports every resource of before that after places in another template or

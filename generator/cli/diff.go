@@ -19,20 +19,21 @@ func newDiff(stdout io.Writer) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			v := settings(cmd)
-			return runDiff(stdout, newProgress(cmd.ErrOrStderr()), generator.Options{ConfigPath: v.GetString("config"), OutDir: v.GetString("output")})
+			return runDiff(stdout, cmd.ErrOrStderr(), newProgress(cmd.ErrOrStderr()), generator.Options{ConfigPath: v.GetString("config"), OutDir: v.GetString("output")})
 		},
 	}
 	addConfigFlags(cmd, true)
 	return cmd
 }
 
-func runDiff(stdout io.Writer, prog *progress, opts generator.Options) error {
+func runDiff(stdout, stderr io.Writer, prog *progress, opts generator.Options) error {
 	prefetched := prefetch(&opts)
 	defer prefetched.Close()
 	res, err := renderTree(prog, opts)
 	if err != nil {
 		return fail(err)
 	}
+	warnMoves(stderr, res.Plan)
 	// As in generate, only the files are used from here on.
 	dir, files := res.OutDir, res.Files
 	end := prog.stage(fmt.Sprintf("comparing %d files with %s", len(files), dir))

@@ -20,7 +20,7 @@ func newGenerate(stdout io.Writer) *cobra.Command {
 			opts := generator.Options{ConfigPath: v.GetString("config"), OutDir: v.GetString("output")}
 			prog := newProgress(cmd.ErrOrStderr())
 			if v.GetBool("check") {
-				return runDiff(stdout, prog, opts)
+				return runDiff(stdout, cmd.ErrOrStderr(), prog, opts)
 			}
 			prefetched := prefetch(&opts)
 			defer prefetched.Close()
@@ -28,6 +28,7 @@ func newGenerate(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return fail(err)
 			}
+			warnMoves(cmd.ErrOrStderr(), res.Plan)
 			// Only the files are used from here on, so the config and the plan can be freed while
 			// they are written: for a large fleet that is a third of the peak memory.
 			dir, files := res.OutDir, res.Files

@@ -37,6 +37,7 @@ func newValidate(stdout io.Writer) *cobra.Command {
 				}
 				return fail(err)
 			}
+			warnMoves(cmd.ErrOrStderr(), res.Plan)
 			findings := append(res.Lint.Diagnostics(), generator.Check(res)...)
 			if len(findings) == 0 {
 				fmt.Fprintf(stdout, "%s: valid; %s, %s, %s\n", res.Config.Path,

@@ -38,7 +38,7 @@ type Account struct {
 	Name       string `yaml:"name" jsonschema:"required,pattern=^[a-z0-9]([a-z0-9-]{0\\,38}[a-z0-9])?$,description=Short name used in stack names and file paths."`
 	ID         string `yaml:"id" jsonschema:"required,oneof_type=string;integer,description=12-digit account id. Quote it: leading zeros matter." jsonschema_extras:"pattern=^[0-9]{12}$"`
 	Region     string `yaml:"region" jsonschema:"required,description=Region where this account's IAM stacks are deployed."`
-	RoleStacks int    `yaml:"roleStacks,omitempty" jsonschema:"minimum=1,maximum=1000,description=Number of stacks this account's roles are spread over (default 1). Changing it moves some roles between stacks."`
+	RoleStacks int    `yaml:"roleStacks,omitempty" jsonschema:"minimum=1,maximum=1000,description=Deprecated and ignored: irsagen sizes role stacks itself (docs/stacks.md)."`
 	Limits     Limits `yaml:"limits,omitempty" jsonschema:"description=Quotas this account has had raised; overrides the top-level limits."`
 	// ExistingOIDCProviders are issuers whose IAM OIDC provider this account already has (made by
 	// eksctl, by hand or by another tool): roles here trust it, irsagen does not create it.

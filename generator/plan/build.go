@@ -2,8 +2,8 @@
 // partitions, OIDC providers, managed policies, roles with their trust statements, stacks, and
 // the ServiceAccounts and Deployment patches of each cluster.
 //
-// Build is pure and deterministic: it reads nothing but the config, and every list it returns is
-// sorted. It assumes a config that passed config.Validate; the few rules that need the resolved
+// Build is pure and deterministic: it reads nothing but the config and, given as Options, where
+// the committed output put each role; every list it returns is sorted. It assumes a config that passed config.Validate; the few rules that need the resolved
 // plan (role names that meet, partitions that differ) are reported here, with positions.
 package plan
 
@@ -20,9 +20,25 @@ import (
 	"github.com/irsagen/irsagen/templates"
 )
 
-// Build resolves f into a Plan. configDir is the config's directory relative to the output
-// directory, with '/' separators.
+// Options are Build's inputs besides the config.
+type Options struct {
+	// Previous is where the committed output put each role (ReadAssignment); roles stay there.
+	// Nil packs every role from scratch.
+	Previous Assignment
+	// RoleBytes is the size of a role in its template (render.RoleBytes()), by which role stacks
+	// are filled. Nil counts every role as a typical one: for plans that are never rendered.
+	RoleBytes func(*Role) int
+}
+
+// Build resolves f into a Plan with no earlier output and no measure of roles: for plans that
+// are never rendered. configDir is the config's directory relative to the output directory,
+// with '/' separators.
 func Build(f *config.File, configDir string) (*Plan, error) {
+	return BuildWith(f, configDir, Options{})
+}
+
+// BuildWith resolves f into a Plan, keeping every role in the stack opts.Previous put it in.
+func BuildWith(f *config.File, configDir string, opts Options) (*Plan, error) {
 	b := &builder{
 		file:      f.Path,
 		dir:       f.Dir,
@@ -49,7 +65,7 @@ func Build(f *config.File, configDir string) (*Plan, error) {
 	// the order of irsa.yaml's lists.
 	b.sort()
 	b.sortAssociations()
-	b.assignStacks()
+	b.assignStacks(opts)
 	if b.failure != nil {
 		return nil, b.failure
 	}
@@ -82,10 +98,7 @@ func (b *builder) addAccounts() {
 		src := &b.cfg.Accounts[i]
 		a := &Account{
 			Name: src.Name, ID: src.ID, Region: src.Region, Partition: Partition(src.Region),
-			RoleStacks: src.RoleStacks, Limits: limits(b.cfg.Limits, src.Limits), Source: src,
-		}
-		if a.RoleStacks == 0 {
-			a.RoleStacks = defaultRoleStacks
+			Limits: limits(b.cfg.Limits, src.Limits), Source: src,
 		}
 		b.accounts[a.Name] = a
 		b.plan.Accounts = append(b.plan.Accounts, a)

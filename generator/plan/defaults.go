@@ -2,10 +2,9 @@ package plan
 
 // AWS defaults, used wherever irsa.yaml says nothing.
 const (
-	DefaultAudience   = "sts.amazonaws.com"
-	DefaultPath       = "/"
-	DefaultPrefix     = "irsa"
-	defaultRoleStacks = 1
+	DefaultAudience = "sts.amazonaws.com"
+	DefaultPath     = "/"
+	DefaultPrefix   = "irsa"
 	// DefaultThumbprint is the SHA-1 of the root CA behind EKS OIDC issuers. IAM no longer uses
 	// thumbprints for EKS issuers, but CloudFormation requires a ThumbprintList.
 	DefaultThumbprint = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"strings"
 	"unicode"
@@ -76,20 +75,6 @@ func LogicalID(prefix, readable, identity string) string {
 	}
 	b.WriteString(shortHash(identity, 8))
 	return b.String()
-}
-
-// bucket spreads keys over n buckets with Lamping and Veach's jump consistent hash: when n grows
-// by one, only the keys that land in the new bucket move.
-func bucket(key string, n int) int {
-	sum := sha256.Sum256([]byte(key))
-	k := binary.BigEndian.Uint64(sum[:8])
-	var b, j int64 = -1, 0
-	for j < int64(n) {
-		b = j
-		k = k*2862933555777941757 + 1
-		j = int64(float64(b+1) * (float64(int64(1)<<31) / float64((k>>33)+1)))
-	}
-	return int(b)
 }
 
 // Partition is the AWS partition of a region.

@@ -121,59 +121,6 @@ func hash8(s string) string {
 	return hex.EncodeToString(sum[:])[:8]
 }
 
-func TestBucketRangeAndStability(t *testing.T) {
-	for n := 1; n <= 1000; n *= 10 {
-		for i := 0; i < 1000; i++ {
-			key := fmt.Sprintf("role-%d", i)
-			b := bucket(key, n)
-			if b < 0 || b >= n {
-				t.Fatalf("bucket(%q, %d) = %d, out of range", key, n, b)
-			}
-			if again := bucket(key, n); again != b {
-				t.Fatalf("bucket(%q, %d) is not stable: %d then %d", key, n, b, again)
-			}
-		}
-	}
-	for i := 0; i < 100; i++ {
-		if b := bucket(fmt.Sprint(i), 1); b != 0 {
-			t.Fatalf("bucket(_, 1) = %d, want 0", b)
-		}
-	}
-}
-
-// TestBucketGrowth is the property that lets an account grow its role stacks: when n grows to
-// n+1, a key either stays in its bucket or moves to the new bucket n, and about 1/(n+1) of the
-// keys move.
-func TestBucketGrowth(t *testing.T) {
-	const keys = 10_000
-	for n := 1; n <= 20; n++ {
-		moved := 0
-		counts := make([]int, n+1)
-		for i := 0; i < keys; i++ {
-			key := fmt.Sprintf("prod-use1_team-%d_sa-%d", i%97, i)
-			before, after := bucket(key, n), bucket(key, n+1)
-			counts[after]++
-			if after == before {
-				continue
-			}
-			if after != n {
-				t.Fatalf("n %d→%d: key %q moved from bucket %d to %d, not to the new bucket", n, n+1, key, before, after)
-			}
-			moved++
-		}
-		// Expected keys/(n+1); allow a wide margin, the keys are fixed so this never flakes.
-		want := keys / (n + 1)
-		if moved < want*7/10 || moved > want*13/10 {
-			t.Errorf("n %d→%d: %d keys moved, want about %d", n, n+1, moved, want)
-		}
-		for b, c := range counts {
-			if c < want*7/10 || c > want*13/10 {
-				t.Errorf("n=%d: bucket %d holds %d keys, want about %d", n+1, b, c, want)
-			}
-		}
-	}
-}
-
 func TestPartition(t *testing.T) {
 	for region, want := range map[string]string{
 		"us-east-1":      "aws",

@@ -1,9 +1,11 @@
 package plan
 
 import (
-	"fmt"
 	"path"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // Stack kinds, in deployment order within an account.
@@ -13,19 +15,56 @@ const (
 	StackRoles     = "roles"
 )
 
-// assignStacks places every resource in a stack. A resource's stack depends on nothing but the
-// resource itself and its account's settings: providers and policies have one stack per account,
-// and a role goes to bucket jump(role name, roleStacks). So adding or removing a ServiceAccount
-// never moves another resource, and raising roleStacks from N to N+1 moves only the roles that
-// fall into the new stack. Bucket 0 keeps the plain name "roles", so growing from one stack
-// renames nothing.
-func (b *builder) assignStacks() {
+// CloudFormation's quotas for one template. A role stack lists each role's ARN as an output, so
+// it holds at most MaxStackRoles roles.
+const (
+	MaxTemplateBytes     = 51_200
+	MaxTemplateResources = 500
+	MaxTemplateOutputs   = 200
+	MaxStackRoles        = min(MaxTemplateResources, MaxTemplateOutputs)
+)
+
+// A role stack takes new roles only while it stays within these, 80% of CloudFormation's quotas
+// (of bytes, less TemplateBase): the rest is room for the roles it holds to grow (a trust statement more, a
+// longer policy) without moving. TemplateBase bounds what a role template holds beside its roles
+// (the header, its description, the Resources key); render's TestRoleBytesAddUp checks it.
+const (
+	TemplateBase = 1024
+	fillBytes    = (MaxTemplateBytes - TemplateBase) * 8 / 10
+	fillRoles    = MaxStackRoles * 8 / 10
+	// unmeasuredRoleBytes is what a role counts for when Build has no RoleBytes: a role with a
+	// few trust statements and a policy. Only plans that are never rendered are built so.
+	unmeasuredRoleBytes = 2500
+)
+
+// Assignment is where an earlier output put its roles: for each role stack's name, the names of
+// the roles its template holds. It is read from the committed cloudformation/stacks.json.
+type Assignment map[string][]string
+
+// Move is a role that leaves the stack an earlier output put it in, because it grew and no longer
+// fits there. Deployed stack by stack, a move would delete the role before creating it again;
+// CloudFormation stack refactoring moves it whole (docs/stacks.md).
+type Move struct {
+	Role *Role
+	From string // the stack the role was in
+	To   *Stack
+	// Bytes and Roles are what the role's old stack would have held with it: over
+	// CloudFormation's quota of bytes, or of resources or outputs (MaxStackRoles).
+	Bytes, Roles int
+}
+
+// assignStacks places every resource in a stack. Providers and policies have one stack per
+// account. Roles are sticky: a role stays in the stack the earlier output put it in, so adding
+// or removing ServiceAccounts never moves another role, and new roles fill the account's role
+// stacks in the order of their names, each while it stays within fillBytes and fillRoles,
+// then a new stack. Only a stack that its own roles have outgrown (over CloudFormation's quota)
+// gives roles up: its largest, until it fits, each recorded as a Move. With no earlier output
+// the roles are packed from scratch, in order; the output is so a function of the config and
+// the committed stacks.json.
+func (b *builder) assignStacks(opts Options) {
 	stacks := map[string]*Stack{}
 	get := func(a *Account, kind string, i int) *Stack {
-		name := fmt.Sprintf("%s-%s-%s", b.plan.StackPrefix, a.Name, kind)
-		if i > 0 {
-			name = fmt.Sprintf("%s-%d", name, i)
-		}
+		name := stackName(b.plan.StackPrefix, a.Name, kind, i)
 		s, ok := stacks[name]
 		if !ok {
 			s = &Stack{
@@ -47,12 +86,41 @@ func (b *builder) assignStacks() {
 		p.Stack = get(p.Account, StackPolicies, 0)
 		p.Stack.Policies = append(p.Stack.Policies, p)
 	}
+	size := opts.RoleBytes
+	if size == nil {
+		size = func(*Role) int { return unmeasuredRoleBytes }
+	}
+	// Roles that only chain to a Pod Identity target have a stack of their own per account.
+	var sized []*Role
 	for _, r := range b.plan.Roles {
 		if podIdentityStack(r) == StackPodIdentityRoles {
 			r.Stack = get(r.Account, StackPodIdentityRoles, 0)
 		} else {
-			r.Stack = get(r.Account, StackRoles, bucket(r.Name, r.Account.RoleStacks))
+			sized = append(sized, r)
 		}
+	}
+	// Roles are sorted by account, then name: each account's roles are one run.
+	for start := 0; start < len(sized); {
+		a := sized[start].Account
+		end := start
+		for end < len(sized) && sized[end].Account == a {
+			end++
+		}
+		p := packer{
+			size:     size,
+			previous: previousIndex(opts.Previous, stackName(b.plan.StackPrefix, a.Name, StackRoles, 0)),
+			name:     func(i int) string { return stackName(b.plan.StackPrefix, a.Name, StackRoles, i) },
+		}
+		for _, pl := range p.pack(sized[start:end]) {
+			pl.role.Stack = get(a, StackRoles, pl.index)
+		}
+		for _, m := range p.moves {
+			m.To = m.Role.Stack
+			b.plan.Moves = append(b.plan.Moves, m)
+		}
+		start = end
+	}
+	for _, r := range b.plan.Roles {
 		r.Stack.Roles = append(r.Stack.Roles, r)
 		for _, t := range r.Trust {
 			if t.Provider.Stack != nil {
@@ -87,4 +155,137 @@ func (b *builder) assignStacks() {
 		}
 		return x.Name < y.Name
 	})
+	slices.SortFunc(b.plan.Moves, func(x, y Move) int {
+		return strings.Compare(x.Role.Account.Name+"\x00"+x.Role.Name, y.Role.Account.Name+"\x00"+y.Role.Name)
+	})
+}
+
+// stackName is <prefix>-<account>-<kind>, and -<i> after it for the i-th role stack but the
+// first, so an account that outgrows one stack renames none.
+func stackName(prefix, account, kind string, i int) string {
+	name := prefix + "-" + account + "-" + kind
+	if i > 0 {
+		name += "-" + strconv.Itoa(i)
+	}
+	return name
+}
+
+// previousIndex maps each role of an account's earlier role stacks, named base, base-1, ..., to
+// the index of its stack. Stacks of other accounts, or of an earlier stackPrefix, do not match.
+func previousIndex(prev Assignment, base string) map[string]int {
+	out := map[string]int{}
+	for name, roles := range prev {
+		i := -1
+		if name == base {
+			i = 0
+		} else if rest, ok := strings.CutPrefix(name, base+"-"); ok {
+			if n, err := strconv.Atoi(rest); err == nil && n > 0 && strconv.Itoa(n) == rest {
+				i = n
+			}
+		}
+		if i < 0 {
+			continue
+		}
+		for _, r := range roles {
+			out[r] = i
+		}
+	}
+	return out
+}
+
+// packer places the roles of one account.
+type packer struct {
+	size     func(*Role) int
+	previous map[string]int // role name → index of its earlier stack
+	name     func(index int) string
+	moves    []Move
+}
+
+type placement struct {
+	role  *Role
+	index int
+}
+
+type bin struct {
+	index int
+	bytes int
+	roles []placement
+}
+
+func (b *bin) fits(n int, limitBytes, limitRoles int) bool {
+	return b.bytes+n <= limitBytes && len(b.roles)+1 <= limitRoles
+}
+
+// pack places roles, sorted by name, and returns where each went.
+func (p *packer) pack(roles []*Role) []placement {
+	sizes := make(map[*Role]int, len(roles))
+	for _, r := range roles {
+		sizes[r] = p.size(r)
+	}
+	bins := map[int]*bin{}
+	var order []int // the indexes of bins, ascending
+	var pending []*Role
+	for _, r := range roles {
+		i, ok := p.previous[r.Name]
+		if !ok {
+			pending = append(pending, r)
+			continue
+		}
+		if bins[i] == nil {
+			bins[i] = &bin{index: i}
+			order = append(order, i)
+		}
+		bins[i].bytes += sizes[r]
+		bins[i].roles = append(bins[i].roles, placement{r, i})
+	}
+	slices.Sort(order)
+	// A stack its roles have outgrown gives up its largest roles until it fits; a role alone
+	// that does not fit stays, and the template check reports it.
+	moved := map[*Role]Move{}
+	for _, i := range order {
+		b := bins[i]
+		for len(b.roles) > 1 && (TemplateBase+b.bytes > MaxTemplateBytes || len(b.roles) > MaxStackRoles) {
+			largest := 0
+			for j, pl := range b.roles {
+				if s, l := sizes[pl.role], sizes[b.roles[largest].role]; s > l || (s == l && pl.role.Name > b.roles[largest].role.Name) {
+					largest = j
+				}
+			}
+			r := b.roles[largest].role
+			moved[r] = Move{Role: r, From: p.name(i), Bytes: TemplateBase + b.bytes, Roles: len(b.roles)}
+			b.roles = slices.Delete(b.roles, largest, largest+1)
+			b.bytes -= sizes[r]
+			pending = append(pending, r)
+		}
+	}
+	slices.SortFunc(pending, func(x, y *Role) int { return strings.Compare(x.Name, y.Name) })
+	for _, r := range pending {
+		var into *bin
+		for _, i := range order {
+			if bins[i].fits(sizes[r], fillBytes, fillRoles) {
+				into = bins[i]
+				break
+			}
+		}
+		if into == nil {
+			i := 0 // the lowest free index: a stack emptied earlier is taken again
+			for bins[i] != nil {
+				i++
+			}
+			into = &bin{index: i}
+			bins[i] = into
+			order = append(order, i)
+			slices.Sort(order)
+		}
+		into.bytes += sizes[r]
+		into.roles = append(into.roles, placement{r, into.index})
+		if m, ok := moved[r]; ok {
+			p.moves = append(p.moves, m)
+		}
+	}
+	var out []placement
+	for _, i := range order {
+		out = append(out, bins[i].roles...)
+	}
+	return out
 }

@@ -17,17 +17,19 @@ type Plan struct {
 	Stacks    []*Stack // in deployment order: providers, policies, roles, Pod Identity; then by name
 	// Associations are the EKS Pod Identity associations, by cluster, namespace and name.
 	Associations []*Association
+	// Moves are the roles that leave the stack the earlier output put them in, by account and
+	// role name: what a deploy must refactor rather than delete and create.
+	Moves []Move
 }
 
 // Account is an AWS account with its partition resolved from its region.
 type Account struct {
-	Name       string
-	ID         string
-	Region     string
-	Partition  string
-	RoleStacks int
-	Limits     Limits
-	Source     *config.Account
+	Name      string
+	ID        string
+	Region    string
+	Partition string
+	Limits    Limits
+	Source    *config.Account
 }
 
 // Limits are the quotas in force for one account.
@@ -131,7 +133,7 @@ type Stack struct {
 	Name         string
 	Account      *Account
 	Kind         string // StackProviders, StackPolicies or StackRoles
-	Index        int    // bucket of a role stack
+	Index        int    // the role stack's number: 0 for <prefix>-<account>-roles, i for -roles-<i>
 	Region       string // where the stack is deployed, when not its account's region
 	Template     string // path relative to the output directory
 	Providers    []*Provider

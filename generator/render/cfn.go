@@ -11,39 +11,42 @@ import (
 // policy's condition keys must name the issuer, so literal values keep the whole file uniform and
 // its diffs readable.
 func (b *builder) template(s *plan.Stack) []byte {
+	return b.render(Header, func(b *builder) { b.templateBody(s) })
+}
+
+// templateBody describes a stack's template.
+func (b *builder) templateBody(s *plan.Stack) {
 	desc := description(s)
-	return b.render(Header, func(b *builder) {
-		b.openMap()
-		b.pair("AWSTemplateFormatVersion", "2010-09-09")
-		b.pair("Description", desc)
-		b.key("Resources")
-		b.openMap()
-		for _, p := range s.Providers {
-			b.resource(p.LogicalID, "AWS::IAM::OIDCProvider")
-			b.provider(p)
-			b.close()
-		}
-		for _, p := range s.Policies {
-			b.resource(p.LogicalID, "AWS::IAM::ManagedPolicy")
-			b.managedPolicy(p)
-			b.close()
-		}
-		for _, r := range s.Roles {
-			b.resource(r.LogicalID, "AWS::IAM::Role")
-			b.role(r)
-			b.close()
-		}
-		for _, a := range s.Associations {
-			b.resource(a.LogicalID, "AWS::EKS::PodIdentityAssociation")
-			b.association(a)
-			b.close()
-		}
+	b.openMap()
+	b.pair("AWSTemplateFormatVersion", "2010-09-09")
+	b.pair("Description", desc)
+	b.key("Resources")
+	b.openMap()
+	for _, p := range s.Providers {
+		b.resource(p.LogicalID, "AWS::IAM::OIDCProvider")
+		b.provider(p)
 		b.close()
-		if len(s.Roles) > 0 {
-			b.outputs(s.Roles)
-		}
+	}
+	for _, p := range s.Policies {
+		b.resource(p.LogicalID, "AWS::IAM::ManagedPolicy")
+		b.managedPolicy(p)
 		b.close()
-	})
+	}
+	for _, r := range s.Roles {
+		b.resource(r.LogicalID, "AWS::IAM::Role")
+		b.role(r)
+		b.close()
+	}
+	for _, a := range s.Associations {
+		b.resource(a.LogicalID, "AWS::EKS::PodIdentityAssociation")
+		b.association(a)
+		b.close()
+	}
+	b.close()
+	if len(s.Roles) > 0 {
+		b.outputs(s.Roles)
+	}
+	b.close()
 }
 
 // resource opens a resource's mapping up to the key of its properties; the properties and a

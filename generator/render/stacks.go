@@ -22,6 +22,9 @@ type stackJSON struct {
 	Template     string   `json:"template"`
 	Capabilities []string `json:"capabilities"`
 	DependsOn    []string `json:"dependsOn"`
+	// Roles are the names of the roles a role stack holds. The next run reads them back
+	// (generator.ReadAssignment) and keeps each role in its stack.
+	Roles []string `json:"roles,omitempty"`
 }
 
 func stacksJSON(p *plan.Plan) []byte {
@@ -31,10 +34,14 @@ func stacksJSON(p *plan.Plan) []byte {
 		if s.Region != "" {
 			region = s.Region
 		}
-		doc.Stacks = append(doc.Stacks, stackJSON{
+		j := stackJSON{
 			Name: s.Name, Account: s.Account.Name, AccountID: s.Account.ID, Region: region,
 			Template: s.Template, Capabilities: s.Capabilities, DependsOn: append([]string{}, s.DependsOn...),
-		})
+		}
+		for _, r := range s.Roles {
+			j.Roles = append(j.Roles, r.Name)
+		}
+		doc.Stacks = append(doc.Stacks, j)
 	}
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {

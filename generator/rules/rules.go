@@ -25,8 +25,8 @@ import (
 
 // CloudFormation's quotas for one template. They cannot be raised.
 const (
-	MaxTemplateBytes     = 51_200
-	MaxTemplateResources = 500
+	MaxTemplateBytes     = plan.MaxTemplateBytes
+	MaxTemplateResources = plan.MaxTemplateResources
 	maxTagsPerRole       = 50
 )
 
@@ -211,15 +211,20 @@ func (c *checker) templates(p *plan.Plan, files []output.File) {
 			over = fmt.Sprintf("%d bytes, over CloudFormation's %d", size[s.Template], MaxTemplateBytes)
 		case resources > MaxTemplateResources:
 			over = fmt.Sprintf("%d resources, over CloudFormation's %d", resources, MaxTemplateResources)
+		case len(s.Roles) > plan.MaxTemplateOutputs: // one output per role
+			over = fmt.Sprintf("%d outputs, over CloudFormation's %d", len(s.Roles), plan.MaxTemplateOutputs)
 		default:
 			continue
 		}
-		advice := "split the account's roles over more stacks"
-		switch s.Kind {
-		case plan.StackPodIdentity:
+		advice := "see docs/stacks.md"
+		switch {
+		case s.Kind == plan.StackPodIdentity:
 			advice = "a cluster's Pod Identity associations share one stack; keep some of its ServiceAccounts on IRSA (identity: irsa)"
-		case plan.StackRoles:
-			advice = fmt.Sprintf("raise accounts[%s].roleStacks (now %d); each role then stays in its stack or moves to a new one, see docs/stacks.md", s.Account.Name, s.Account.RoleStacks)
+		case s.Kind == plan.StackRoles && len(s.Roles) == 1:
+			// irsagen sizes role stacks itself; only a role too large for any template is left.
+			advice = fmt.Sprintf("role %s alone is too large for a template: move its inline policies into named policies under policies:, which are their own resources", s.Roles[0].Name)
+		case s.Kind == plan.StackPolicies:
+			advice = "the account's named policies do not fit one template: make them smaller or fewer"
 		}
 		at := s.Account.Source.Pos()
 		if s.Kind == plan.StackPodIdentity {

@@ -5,9 +5,8 @@
 // account than their clusters, named and AWS-managed policies, Deployments, tags and labels.
 //
 // The output is deterministic for a seed, is accepted by irsagen, keeps every trust policy within
-// IAM's 2,048 characters (a shared role spans at most three clusters), and sets roleStacks on
-// each account so that every role template stays well inside CloudFormation's 51,200 bytes and
-// 500 resources.
+// IAM's 2,048 characters (a shared role spans at most three clusters), and sets nothing about
+// stacks: irsagen sizes them itself.
 package synth
 
 import (
@@ -54,7 +53,6 @@ type Fleet struct {
 // Account is an entry under accounts.
 type Account struct {
 	Name, ID, Region string
-	RoleStacks       int
 }
 
 // Cluster is an entry under clusters.
@@ -234,7 +232,6 @@ func New(p Params) *Fleet {
 		}
 		f.ServiceAccounts = append(f.ServiceAccounts, sa)
 	}
-	f.SetRoleStacks()
 	return f
 }
 

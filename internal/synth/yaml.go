@@ -16,9 +16,6 @@ func (f *Fleet) YAML() []byte {
 	b.WriteString("apiVersion: irsagen/v1\nkind: Config\n\naccounts:\n")
 	for _, a := range f.Accounts {
 		fmt.Fprintf(&b, "  - name: %s\n    id: %q\n    region: %s\n", a.Name, a.ID, a.Region)
-		if a.RoleStacks > 1 {
-			fmt.Fprintf(&b, "    roleStacks: %d\n", a.RoleStacks)
-		}
 	}
 	b.WriteString("\nclusters:\n")
 	for _, c := range f.Clusters {

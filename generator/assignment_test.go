@@ -1,0 +1,81 @@
+package generator_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/irsagen/irsagen/generator"
+	"github.com/irsagen/irsagen/generator/plan"
+)
+
+func TestReadAssignment(t *testing.T) {
+	write := func(t *testing.T, dir, rel, data string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, p, []byte(data))
+	}
+	t.Run("missing", func(t *testing.T) {
+		for _, dir := range []string{filepath.Join(t.TempDir(), "none"), t.TempDir()} {
+			a, err := generator.ReadAssignment(dir)
+			if err != nil || len(a) != 0 {
+				t.Errorf("%s: %v, %v; want an empty assignment", dir, a, err)
+			}
+		}
+	})
+	t.Run("roles listed", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, "cloudformation/stacks.json", `{"version": 1, "stacks": [
+  {"name": "irsa-p-policies", "template": "cloudformation/p/irsa-p-policies.yaml"},
+  {"name": "irsa-p-roles", "template": "cloudformation/p/irsa-p-roles.yaml", "roles": ["a", "b"]},
+  {"name": "irsa-p-roles-1", "template": "cloudformation/p/irsa-p-roles-1.yaml", "roles": ["c"]}]}`)
+		a, err := generator.ReadAssignment(dir)
+		if want := (plan.Assignment{"irsa-p-roles": {"a", "b"}, "irsa-p-roles-1": {"c"}}); err != nil || !reflect.DeepEqual(a, want) {
+			t.Errorf("got %v, %v; want %v", a, err, want)
+		}
+	})
+	t.Run("written before stacks.json listed roles", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, "cloudformation/stacks.json", `{"version": 1, "stacks": [
+  {"name": "irsa-p-roles", "template": "cloudformation/p/irsa-p-roles.yaml"},
+  {"name": "irsa-p-roles-3", "template": "cloudformation/p/irsa-p-roles-3.yaml"}]}`)
+		write(t, dir, "cloudformation/p/irsa-p-roles.yaml", "Resources:\n  RoleA1:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: team_a\n      Path: /\n  RoleB1:\n    Properties:\n      RoleName: \"123\"\n")
+		write(t, dir, "cloudformation/p/irsa-p-roles-3.yaml", "Resources:\n  RoleC1:\n    Properties:\n      RoleName: 'yes'\n")
+		a, err := generator.ReadAssignment(dir)
+		if want := (plan.Assignment{"irsa-p-roles": {"team_a", "123"}, "irsa-p-roles-3": {"yes"}}); err != nil || !reflect.DeepEqual(a, want) {
+			t.Errorf("got %v, %v; want %v", a, err, want)
+		}
+	})
+	t.Run("links do not lead out", func(t *testing.T) {
+		dir, outside := t.TempDir(), t.TempDir()
+		write(t, outside, "stacks.json", `{"stacks": [{"name": "irsa-p-roles", "roles": ["x"]}]}`)
+		write(t, outside, "roles.yaml", "      RoleName: x\n")
+		if err := os.MkdirAll(filepath.Join(dir, "cloudformation"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join(outside, "stacks.json"), filepath.Join(dir, "cloudformation", "stacks.json")); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+		if a, err := generator.ReadAssignment(dir); err == nil {
+			t.Errorf("read %v through a link out of the directory", a)
+		}
+		os.Remove(filepath.Join(dir, "cloudformation", "stacks.json"))
+		write(t, dir, "cloudformation/stacks.json", `{"stacks": [{"name": "irsa-p-roles", "template": "../../`+filepath.Base(outside)+`/roles.yaml"}]}`)
+		if a, err := generator.ReadAssignment(dir); err == nil {
+			t.Errorf("read %v from a template path out of the directory", a)
+		}
+	})
+	t.Run("malformed", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, "cloudformation/stacks.json", `{"stacks": [`)
+		_, err := generator.ReadAssignment(dir)
+		if err == nil || !strings.Contains(err.Error(), "stacks.json") || !strings.Contains(err.Error(), "restore it") {
+			t.Errorf("got %v; want an error naming stacks.json and what to do", err)
+		}
+	})
+}

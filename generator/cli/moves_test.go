@@ -1,0 +1,84 @@
+package cli_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/irsagen/irsagen/generator/cli"
+)
+
+// movesConfig is an account with 40 ServiceAccounts; the inline policy of each lists actions
+// number of actions, and those in big list bigActions.
+func movesConfig(big map[int]bool, bigActions int) string {
+	var b strings.Builder
+	b.WriteString(`apiVersion: irsagen/v1
+kind: Config
+accounts:
+  - {name: platform, id: "111122223333", region: us-east-1}
+clusters:
+  - name: prod
+    account: platform
+    region: us-east-1
+    oidcIssuer: https://oidc.eks.us-east-1.amazonaws.com/id/AAAABBBBCCCCDDDDEEEEFFFF00001111
+serviceAccounts:
+`)
+	for i := range 40 {
+		n := 20
+		if big[i] {
+			n = bigActions
+		}
+		fmt.Fprintf(&b, "  - name: app-%02d\n    namespace: apps\n    clusters: [prod]\n    inlinePolicy:\n      Version: \"2012-10-17\"\n      Statement:\n        - Effect: Allow\n          Resource: \"*\"\n          Action:\n", i)
+		for j := range n {
+			fmt.Fprintf(&b, "            - sqs:ReceiveMessageFromQueueNumber%03d\n", j)
+		}
+	}
+	return b.String()
+}
+
+// TestGrownRoleMoveIsAnnounced grows two roles of one stack until the stack no longer holds
+// them: the larger moves to another stack, every other role stays, and generate says so on
+// stderr with the way to deploy it.
+func TestGrownRoleMoveIsAnnounced(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "irsa.yaml")
+	out := filepath.Join(dir, "out")
+	run := func(src string) (string, []byte) {
+		t.Helper()
+		if err := os.WriteFile(config, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		if code := cli.Main([]string{"generate", "-c", config, "-o", out}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, stderr.String())
+		}
+		stacks, err := os.ReadFile(filepath.Join(out, "cloudformation", "stacks.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stderr.String(), stacks
+	}
+	stderr, before := run(movesConfig(nil, 0))
+	if stderr != "" {
+		t.Fatalf("stderr of the first run:\n%s", stderr)
+	}
+	if !bytes.Contains(before, []byte(`"irsa-platform-roles-1"`)) || !bytes.Contains(before, []byte(`"apps_app-01"`)) {
+		t.Fatalf("want two role stacks listing their roles:\n%s", before)
+	}
+	// app-01 and app-02 share the first stack; each grows by some 7 KB, and the stack no longer fits.
+	stderr, after := run(movesConfig(map[int]bool{1: true, 2: true}, 150))
+	want := "warning: role arn:aws:iam::111122223333:role/apps_app-02 moves from stack irsa-platform-roles to stack "
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "stack refactoring") || strings.Count(stderr, "moves from") != 1 {
+		t.Errorf("stderr:\n%s\nwant one move, %q...", stderr, want)
+	}
+	if bytes.Equal(before, after) {
+		t.Error("stacks.json is unchanged")
+	}
+	// A third run reads the new assignment: nothing moves again.
+	if stderr, again := run(movesConfig(map[int]bool{1: true, 2: true}, 150)); stderr != "" || !bytes.Equal(again, after) {
+		t.Errorf("a run with nothing changed moves again or changes stacks.json:\n%s", stderr)
+	}
+}
