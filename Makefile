@@ -4,7 +4,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 EXAMPLES    := $(wildcard examples/*/irsa.yaml)
 FUZZTIME    ?= 20s
 
-.PHONY: build test lint bench golden examples check schema fuzz release release-snapshot image
+.PHONY: build test lint bench golden examples check schema fuzz release release-snapshot image catalog
 
 build: ## bin/irsagen
 	$(GO) build -trimpath -o bin/irsagen ./cmd/irsagen
@@ -49,3 +49,15 @@ release-snapshot: ## the same archives for HEAD as an unpublished snapshot, in d
 
 image: release-snapshot ## the container image of the snapshot's Linux binaries (needs a Docker engine)
 	docker buildx build --platform linux/amd64,linux/arm64 -t irsagen:snapshot .
+
+PARTITION   ?= aws
+CATALOG     := generator/catalog/data
+catalog: ## refresh the catalog of AWS names: POLICIES=list-policies.json [PARTITION=aws-cn] and/or REGIONS=partitions.json DATE=YYYY-MM-DD SOURCE=...; see docs/catalog.md
+	@if [ -z "$(POLICIES)$(REGIONS)" ]; then echo "give POLICIES=<aws iam list-policies --scope AWS output> and/or REGIONS=<partitions.json>: see docs/catalog.md"; exit 1; fi
+	@if [ -n "$(POLICIES)" ]; then \
+	  $(GO) run ./generator/catalog/cmd/catalog policies -partition $(PARTITION) < "$(POLICIES)" > $(CATALOG)/.new && \
+	  mv $(CATALOG)/.new $(CATALOG)/managed-policies-$(PARTITION).txt || { rm -f $(CATALOG)/.new; exit 1; }; fi
+	@if [ -n "$(REGIONS)" ]; then \
+	  $(GO) run ./generator/catalog/cmd/catalog regions -date "$(DATE)" -source "$(SOURCE)" < "$(REGIONS)" > $(CATALOG)/.new && \
+	  mv $(CATALOG)/.new $(CATALOG)/regions.txt || { rm -f $(CATALOG)/.new; exit 1; }; fi
+	git diff --stat -- $(CATALOG)

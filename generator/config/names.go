@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/irsagen/irsagen/generator/catalog"
 )
 
 // The name rules of the systems irsagen writes for. A name that passes here is accepted by
@@ -67,13 +69,12 @@ func validQualifiedName(k string) bool {
 	return len(name) <= 63 && labelName.MatchString(name)
 }
 
-// Partition is the AWS partition of a region: aws-cn for cn-*, aws-us-gov for us-gov-*, else aws.
+// Partition is the AWS partition of a region: the one irsagen's region catalog lists it in, else
+// the one whose names it follows (aws-cn for cn-*, aws-us-gov for us-gov-*, aws-iso for
+// us-iso-* ...), else aws. Validate refuses the partitions irsagen does not support.
 func Partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
+	if p := catalog.Partition(region); p != "" {
+		return p
 	}
 	return "aws"
 }

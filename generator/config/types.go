@@ -23,6 +23,14 @@ type Config struct {
 	Limits          Limits           `yaml:"limits,omitempty" jsonschema:"description=IAM and CloudFormation quotas\\, for accounts that have had them raised."`
 	Policies        []Policy         `yaml:"policies,omitempty" jsonschema:"description=Reusable named policies\\, rendered once per account as AWS::IAM::ManagedPolicy."`
 	ServiceAccounts []ServiceAccount `yaml:"serviceAccounts,omitempty" jsonschema:"description=Kubernetes ServiceAccounts and the IAM role each one assumes."`
+	Catalog         Catalog          `yaml:"catalog,omitempty" jsonschema:"description=AWS names that irsagen's built-in lists lack\\, being newer: they are then accepted (docs/catalog.md)."`
+}
+
+// Catalog allows AWS names newer than irsagen's dated lists of AWS-managed policies and regions.
+type Catalog struct {
+	Meta            `yaml:"-"`
+	ManagedPolicies []string `yaml:"managedPolicies,omitempty" jsonschema:"description=AWS-managed policy names\\, with their paths (service-role/X)\\, to accept in every partition."`
+	Regions         []string `yaml:"regions,omitempty" jsonschema:"description=Region names to accept; the partition follows from the name (cn-* is aws-cn\\, us-gov-* aws-us-gov)."`
 }
 
 // Output controls the generated tree.

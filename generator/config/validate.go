@@ -31,6 +31,7 @@ func Validate(f *File) error {
 	v.checkServiceAccounts()
 	v.checkCredentialsChecks()
 	v.checkValues()
+	v.checkCatalog()
 	return v.diags.Sort().Err()
 }
 
@@ -104,6 +105,8 @@ func (v *validator) region(m *Meta, r string) {
 		v.errorf(m.Pos(), "region is required")
 	case !region.MatchString(r):
 		v.errorf(m.At("region"), "region %q is not an AWS region such as us-east-1, cn-north-1 or us-gov-west-1", r)
+	default:
+		v.catalogRegion(m.At("region"), r)
 	}
 }
 

@@ -419,7 +419,7 @@ func TestBuildPartitions(t *testing.T) {
   - name: s3
     namespace: ns
     clusters: ["*"]
-    managedPolicies: [AmazonS3ReadOnlyAccess, service-role/AmazonEKSClusterPolicy]
+    managedPolicies: [AmazonS3ReadOnlyAccess, service-role/AmazonEBSCSIDriverPolicy]
 `)
 	want := map[string][3]string{
 		"platform": {"aws", "111122223333", "oidc.eks.us-east-1.amazonaws.com/id/AAAA"},
@@ -438,7 +438,7 @@ func TestBuildPartitions(t *testing.T) {
 		}
 		wantARNs := []string{
 			"arn:" + partition + ":iam::aws:policy/AmazonS3ReadOnlyAccess",
-			"arn:" + partition + ":iam::aws:policy/service-role/AmazonEKSClusterPolicy",
+			"arn:" + partition + ":iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
 		}
 		if !reflect.DeepEqual(r.ManagedPolicyARNs, wantARNs) {
 			t.Errorf("%s: ManagedPolicyARNs %v, want %v", account, r.ManagedPolicyARNs, wantARNs)

@@ -121,7 +121,7 @@ func TestManagedPoliciesPerRole(t *testing.T) {
 	policies := func(n int) string {
 		var names []string
 		for i := range n {
-			names = append(names, fmt.Sprintf("Policy%d", i))
+			names = append(names, fmt.Sprintf("arn:aws:iam::111122223333:policy/Policy%d", i))
 		}
 		return "serviceAccounts:\n  - {name: api, namespace: web, clusters: [c0], managedPolicies: [" + strings.Join(names, ", ") + "]}\n"
 	}
