@@ -138,7 +138,11 @@ func (v *validator) checkClusters() {
 	issuers := map[string]*Cluster{}
 	for i := range v.cfg.Clusters {
 		c := &v.cfg.Clusters[i]
-		v.name(&c.Meta, "cluster", c.Name, clusterName, "an EKS cluster name is 1 to 100 letters, digits, '-' and '_', starting with a letter or digit")
+		rule := "an EKS cluster name is 1 to 100 letters, digits, '-' and '_', starting with a letter or digit"
+		if len(c.Name) > 100 {
+			rule = fmt.Sprintf("it has %d characters; %s", len(c.Name), rule)
+		}
+		v.name(&c.Meta, "cluster", c.Name, clusterName, rule)
 		// A cluster with an invalid name is still defined: its one error is its name, not a
 		// second one at every ServiceAccount that names it.
 		if c.Name != "" {
