@@ -799,9 +799,11 @@ func TestPreviousIndex(t *testing.T) {
 		"irsa-platform-roles-0":  {"e"},
 		"irsa-other-roles-1":     {"f"},
 		"old-platform-roles-1":   {"g"}, // another stackPrefix
+		"irsa-platform-roles-9":  {"h", "a"},
+		"irsa-platform-roles-10": {"h"},
 	}
 	got := previousIndex(prev, "irsa-platform-roles")
-	if want := map[string]int{"a": 0, "b": 2}; !reflect.DeepEqual(got, want) {
+	if want := map[string]int{"a": 0, "b": 2, "h": 9}; !reflect.DeepEqual(got, want) {
 		t.Errorf("previousIndex = %v, want %v", got, want)
 	}
 }

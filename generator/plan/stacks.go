@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -172,9 +173,11 @@ func stackName(prefix, account, kind string, i int) string {
 
 // previousIndex maps each role of an account's earlier role stacks, named base, base-1, ..., to
 // the index of its stack. Stacks of other accounts, or of an earlier stackPrefix, do not match.
+// A role listed twice (a hand-edited stacks.json) keeps the lowest index.
 func previousIndex(prev Assignment, base string) map[string]int {
 	out := map[string]int{}
-	for name, roles := range prev {
+	for _, name := range slices.Sorted(maps.Keys(prev)) {
+		roles := prev[name]
 		i := -1
 		if name == base {
 			i = 0
@@ -187,7 +190,9 @@ func previousIndex(prev Assignment, base string) map[string]int {
 			continue
 		}
 		for _, r := range roles {
-			out[r] = i
+			if j, ok := out[r]; !ok || i < j {
+				out[r] = i
+			}
 		}
 	}
 	return out
