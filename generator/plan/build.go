@@ -26,7 +26,8 @@ type Options struct {
 	// Nil packs every role from scratch.
 	Previous Assignment
 	// RoleBytes is the size of a role in its template (render.RoleBytes()), by which role stacks
-	// are filled. Nil counts every role as a typical one: for plans that are never rendered.
+	// are filled; it is called on every CPU at once. Nil counts every role as a typical one: for
+	// plans that are never rendered.
 	RoleBytes func(*Role) int
 }
 

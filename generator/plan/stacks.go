@@ -2,11 +2,15 @@ package plan
 
 import (
 	"maps"
+	"math"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Stack kinds, in deployment order within an account.
@@ -87,10 +91,6 @@ func (b *builder) assignStacks(opts Options) {
 		p.Stack = get(p.Account, StackPolicies, 0)
 		p.Stack.Policies = append(p.Stack.Policies, p)
 	}
-	size := opts.RoleBytes
-	if size == nil {
-		size = func(*Role) int { return unmeasuredRoleBytes }
-	}
 	// Roles that only chain to a Pod Identity target have a stack of their own per account.
 	var sized []*Role
 	for _, r := range b.plan.Roles {
@@ -100,6 +100,7 @@ func (b *builder) assignStacks(opts Options) {
 			sized = append(sized, r)
 		}
 	}
+	sizes := measure(sized, opts.RoleBytes)
 	// Roles are sorted by account, then name: each account's roles are one run.
 	for start := 0; start < len(sized); {
 		a := sized[start].Account
@@ -108,7 +109,7 @@ func (b *builder) assignStacks(opts Options) {
 			end++
 		}
 		p := packer{
-			size:     size,
+			sizes:    sizes,
 			previous: previousIndex(opts.Previous, stackName(b.plan.StackPrefix, a.Name, StackRoles, 0)),
 			name:     func(i int) string { return stackName(b.plan.StackPrefix, a.Name, StackRoles, i) },
 		}
@@ -200,7 +201,7 @@ func previousIndex(prev Assignment, base string) map[string]int {
 
 // packer places the roles of one account.
 type packer struct {
-	size     func(*Role) int
+	sizes    map[*Role]int
 	previous map[string]int // role name → index of its earlier stack
 	name     func(index int) string
 	moves    []Move
@@ -223,10 +224,7 @@ func (b *bin) fits(n int, limitBytes, limitRoles int) bool {
 
 // pack places roles, sorted by name, and returns where each went.
 func (p *packer) pack(roles []*Role) []placement {
-	sizes := make(map[*Role]int, len(roles))
-	for _, r := range roles {
-		sizes[r] = p.size(r)
-	}
+	sizes := p.sizes
 	bins := map[int]*bin{}
 	var order []int // the indexes of bins, ascending
 	var pending []*Role
@@ -264,11 +262,23 @@ func (p *packer) pack(roles []*Role) []placement {
 		}
 	}
 	slices.SortFunc(pending, func(x, y *Role) int { return strings.Compare(x.Name, y.Name) })
+	ordered := make([]*bin, 0, len(order)) // the bins by index
+	for _, i := range order {
+		ordered = append(ordered, bins[i])
+	}
+	smallest := math.MaxInt
 	for _, r := range pending {
+		smallest = min(smallest, sizes[r])
+	}
+	open := 0 // the bins before it have no room for even the smallest pending role
+	for _, r := range pending {
+		for open < len(ordered) && !ordered[open].fits(smallest, fillBytes, fillRoles) {
+			open++
+		}
 		var into *bin
-		for _, i := range order {
-			if bins[i].fits(sizes[r], fillBytes, fillRoles) {
-				into = bins[i]
+		for _, b := range ordered[open:] {
+			if b.fits(sizes[r], fillBytes, fillRoles) {
+				into = b
 				break
 			}
 		}
@@ -279,8 +289,9 @@ func (p *packer) pack(roles []*Role) []placement {
 			}
 			into = &bin{index: i}
 			bins[i] = into
-			order = append(order, i)
-			slices.Sort(order)
+			at, _ := slices.BinarySearchFunc(ordered, i, func(b *bin, i int) int { return b.index - i })
+			ordered = slices.Insert(ordered, at, into)
+			open = min(open, at)
 		}
 		into.bytes += sizes[r]
 		into.roles = append(into.roles, placement{r, into.index})
@@ -289,8 +300,35 @@ func (p *packer) pack(roles []*Role) []placement {
 		}
 	}
 	var out []placement
-	for _, i := range order {
-		out = append(out, bins[i].roles...)
+	for _, b := range ordered {
+		out = append(out, b.roles...)
 	}
 	return out
+}
+
+// measure sizes every role with size, on every CPU: measuring renders each role once. A nil size
+// counts every role as unmeasuredRoleBytes.
+func measure(roles []*Role, size func(*Role) int) map[*Role]int {
+	n := make([]int, len(roles))
+	if size == nil {
+		for i := range n {
+			n[i] = unmeasuredRoleBytes
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(roles)) {
+			wg.Go(func() {
+				for i := int(next.Add(1) - 1); i < len(roles); i = int(next.Add(1) - 1) {
+					n[i] = size(roles[i])
+				}
+			})
+		}
+		wg.Wait()
+	}
+	sizes := make(map[*Role]int, len(roles))
+	for i, r := range roles {
+		sizes[r] = n[i]
+	}
+	return sizes
 }
