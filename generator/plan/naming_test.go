@@ -161,3 +161,20 @@ func TestClusterKey(t *testing.T) {
 		t.Errorf("role name %q is not a valid IAM role name", r)
 	}
 }
+
+// An association stack's name is its template's file name: clusters whose names differ only in
+// case must get names that differ regardless of case.
+func TestPodIdentityStackNameCase(t *testing.T) {
+	valid := regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
+	seen := map[string]string{}
+	for _, c := range []string{"prod", "Prod", "PROD", "prod_blue", strings.Repeat("Ab", 50)} {
+		n := podIdentityStackName("irsa", c)
+		if !valid.MatchString(n) {
+			t.Errorf("%s: %q is not a stack name", c, n)
+		}
+		if prev, dup := seen[strings.ToLower(n)]; dup {
+			t.Errorf("clusters %s and %s share stack file %s regardless of case", prev, c, n)
+		}
+		seen[strings.ToLower(n)] = c
+	}
+}

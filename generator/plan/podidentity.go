@@ -233,10 +233,12 @@ func podIdentityStack(r *Role) string {
 
 // podIdentityStackName names a cluster's association stack. A stack name is at most 128
 // letters, digits and '-'; a cluster name may hold '_' and 100 characters, so such a name is
-// spelled with '-' and keeps a hash of the cluster's name.
+// spelled with '-' and keeps a hash of the cluster's name. So does a name with capitals: the
+// stack's template is a file named after the stack, and "Prod" and "prod" must not meet where
+// file names ignore case (ClusterKey).
 func podIdentityStackName(prefix, cluster string) string {
 	name := prefix + "-pod-identity-" + cluster
-	if len(name) <= 128 && !strings.Contains(cluster, "_") {
+	if len(name) <= 128 && !strings.Contains(cluster, "_") && ClusterKey(cluster) == cluster {
 		return name
 	}
 	h := shortHash(cluster, 10)
