@@ -160,8 +160,15 @@ func TestMoveBetweenStacksKeepsTheRoles(t *testing.T) {
 	if _, res := apply(t, target(t, config, nil), options()); res.Failed() {
 		t.Fatalf("apply: %+v", res.Stacks)
 	}
-	// A second role stack: the jump hash moves some roles into it.
-	f2 := target(t, strings.Replace(config, "region: us-east-1\n    deploy:", "region: us-east-1\n    roleStacks: 2\n    deploy:", 1), nil)
+	// The roles grow past what one template holds: a second role stack takes the last of them.
+	var grown strings.Builder
+	for i := range 6 {
+		fmt.Fprintf(&grown, "  - name: svc%d\n    namespace: web\n    clusters: [prod]\n    inlinePolicy:\n      Version: \"2012-10-17\"\n      Statement:\n        - Effect: Allow\n          Resource: \"*\"\n          Action:\n", i)
+		for j := range 150 {
+			fmt.Fprintf(&grown, "            - sqs:ReceiveMessageFromQueue%03d\n", j)
+		}
+	}
+	f2 := target(t, fleet(grown.String(), "platform"), nil)
 	r := plan(t, f2, options())
 	moves := 0
 	for _, s := range r.Stacks {
@@ -191,8 +198,9 @@ func TestMoveBetweenStacksKeepsTheRoles(t *testing.T) {
 	if n := srv.CallCount("ExecuteStackRefactor"); n != 1 {
 		t.Errorf("ExecuteStackRefactor calls = %d, want 1", n)
 	}
-	if got := outcomes(res)["irsa-platform-roles"]; got != deploy.OutcomeMoved {
-		t.Errorf("irsa-platform-roles = %q, want moved", got)
+	// Moved out of, then updated: the roles that stay grew too.
+	if got := outcomes(res)["irsa-platform-roles"]; got != deploy.OutcomeUpdated {
+		t.Errorf("irsa-platform-roles = %q, want updated", got)
 	}
 	if got := srv.Roles(platformID); !slices.EqualFunc(got, before, func(a, b awsfake.Role) bool { return a.Arn == b.Arn }) {
 		t.Errorf("roles after the move = %v, want %v", got, before)
