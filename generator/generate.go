@@ -5,7 +5,6 @@ package generator
 
 import (
 	"path/filepath"
-	"runtime/debug"
 	"sync"
 
 	"github.com/irsagen/irsagen/generator/config"
@@ -36,29 +35,16 @@ type Options struct {
 	// KeepLintFindings returns permission-lint findings in Result.Lint instead of failing with
 	// them: validate reports them as findings, explain does not need them.
 	KeepLintFindings bool
-	// OutDirKnown, if set, is called with the output directory as soon as it is known, before
-	// the plan is built, so that a command can start reading DIR while the tree is rendered.
-	OutDirKnown func(dir string)
-	// LoadGCPercent, if not zero, is the garbage collector's percentage (as GOGC) while the
-	// config is loaded; the one before is set back once it is. Loading makes the most garbage
-	// for the least live data of any stage: yaml.v3's nodes die as soon as their items are
-	// decoded, and the config is about half of what is alive when the tree is rendered, the
-	// peak. Collecting less often while loading saves work without raising that peak. The
-	// percentage is the process's: Generate calls that run at once must not set it.
-	LoadGCPercent int
 }
 
 // Generate renders the output tree for a config and holds it to IAM's and CloudFormation's
 // quotas and to the trust rules. Bad input is returned as a diag.List.
 func Generate(opts Options) (*Result, error) {
-	f, err := loadConfig(opts)
+	f, err := LoadConfig(opts.ConfigPath)
 	if err != nil {
 		return nil, err
 	}
 	out := OutDir(f, opts.OutDir)
-	if opts.OutDirKnown != nil {
-		opts.OutDirKnown(out)
-	}
 	// Roles stay in the stacks of the output being replaced: diff and validate read the same
 	// directory they compare with, so all three commands lay the stacks out alike.
 	previous, err := ReadAssignment(out)
@@ -92,19 +78,6 @@ func Generate(opts Options) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Config: f, Plan: p, OutDir: out, Files: files, Lint: findings}, nil
-}
-
-func loadConfig(opts Options) (f *config.File, err error) {
-	withGCPercent(opts.LoadGCPercent, func() { f, err = LoadConfig(opts.ConfigPath) })
-	return f, err
-}
-
-// withGCPercent runs fn with the collector's percentage set to pct, unless pct is zero.
-func withGCPercent(pct int, fn func()) {
-	if pct != 0 {
-		defer debug.SetGCPercent(debug.SetGCPercent(pct))
-	}
-	fn()
 }
 
 // LoadConfig loads and validates a config.

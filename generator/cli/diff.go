@@ -27,8 +27,6 @@ func newDiff(stdout io.Writer) *cobra.Command {
 }
 
 func runDiff(stdout, stderr io.Writer, prog *progress, opts generator.Options) error {
-	prefetched := prefetch(&opts)
-	defer prefetched.Close()
 	res, err := renderTree(prog, opts)
 	if err != nil {
 		return fail(err)
@@ -37,7 +35,7 @@ func runDiff(stdout, stderr io.Writer, prog *progress, opts generator.Options) e
 	// As in generate, only the files are used from here on.
 	dir, files := res.OutDir, res.Files
 	end := prog.stage(fmt.Sprintf("comparing %d files with %s", len(files), dir))
-	d, err := output.Diff(dir, files, output.Options{Prefetched: prefetched.Get()})
+	d, err := output.Diff(dir, files, output.Options{})
 	end(func() string { return "" })
 	if err != nil {
 		return fail(err)

@@ -22,8 +22,6 @@ func newGenerate(stdout io.Writer) *cobra.Command {
 			if v.GetBool("check") {
 				return runDiff(stdout, cmd.ErrOrStderr(), prog, opts)
 			}
-			prefetched := prefetch(&opts)
-			defer prefetched.Close()
 			res, err := renderTree(prog, opts)
 			if err != nil {
 				return fail(err)
@@ -33,7 +31,7 @@ func newGenerate(stdout io.Writer) *cobra.Command {
 			// they are written: for a large fleet that is a third of the peak memory.
 			dir, files := res.OutDir, res.Files
 			end := prog.stage(fmt.Sprintf("writing %d files to %s", len(files), dir))
-			changes, err := output.Write(dir, files, output.Options{Force: v.GetBool("force"), Prefetched: prefetched.Get()})
+			changes, err := output.Write(dir, files, output.Options{Force: v.GetBool("force")})
 			end(func() string { return "" }) // the summary below says what was done
 			if err != nil {
 				return fail(err)
@@ -49,13 +47,8 @@ func newGenerate(stdout io.Writer) *cobra.Command {
 	return cmd
 }
 
-// LoadGCPercent is the garbage collector's percentage while generate and diff load the config
-// (generator.Options.LoadGCPercent); zero leaves it alone. irsagen's main sets it.
-var LoadGCPercent int
-
 // renderTree runs the pipeline, announcing it on a terminal if it takes long.
 func renderTree(prog *progress, opts generator.Options) (*generator.Result, error) {
-	opts.LoadGCPercent = LoadGCPercent
 	config := opts.ConfigPath
 	if config == "" {
 		config = "irsa.yaml"
@@ -71,35 +64,3 @@ func renderTree(prog *progress, opts generator.Options) (*generator.Result, erro
 	})
 	return res, err
 }
-
-// prefetcher holds the reading of the output directory that prefetch starts.
-type prefetcher struct{ p *output.Prefetched }
-
-// prefetch arranges for the output directory to be read while the tree is rendered: at once
-// if -o (or IRSAGEN_OUTPUT) names it, else as soon as the config is loaded
-// (Options.OutDirKnown). Reading and hashing an up-to-date tree of 18,000 files takes about
-// half a second, nearly all of it system calls, and the render, mostly serial, leaves a CPU free
-// for much of its time. The reading is only a head start: output.Diff and output.Write trust
-// nothing in it more than a reading of their own (output.Prefetch).
-func prefetch(opts *generator.Options) *prefetcher {
-	pf := &prefetcher{}
-	if opts.OutDir != "" {
-		// generator.OutDir returns the flag as it is.
-		pf.p = output.Prefetch(opts.OutDir, output.Options{})
-		return pf
-	}
-	known := opts.OutDirKnown
-	opts.OutDirKnown = func(dir string) {
-		pf.p = output.Prefetch(dir, output.Options{})
-		if known != nil {
-			known(dir)
-		}
-	}
-	return pf
-}
-
-// Get returns the reading, or nil if none was started.
-func (pf *prefetcher) Get() *output.Prefetched { return pf.p }
-
-// Close releases the reading if it was not used, for instance because the config was invalid.
-func (pf *prefetcher) Close() { pf.p.Close() }

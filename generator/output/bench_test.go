@@ -78,27 +78,3 @@ func BenchmarkDiff(b *testing.B) {
 		})
 	}
 }
-
-// BenchmarkDiffPrefetched is BenchmarkDiff when DIR was prefetched while the tree was rendered,
-// as irsagen diff does: it times what is left once the files are known.
-func BenchmarkDiffPrefetched(b *testing.B) {
-	for _, n := range synth.Sizes {
-		b.Run(fmt.Sprintf("sa=%d", n), func(b *testing.B) {
-			files, dir := upToDate(b, n)
-			b.ReportAllocs()
-			for b.Loop() {
-				b.StopTimer()
-				p := output.Prefetch(dir, output.Options{})
-				output.WaitPrefetched(p)
-				b.StartTimer()
-				d, err := output.Diff(dir, files, output.Options{Prefetched: p})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if d.Differs {
-					b.Fatal("an up-to-date tree differs")
-				}
-			}
-		})
-	}
-}

@@ -1,9 +1,9 @@
 package output
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -17,8 +17,11 @@ type DiffResult struct {
 	// Added, Changed and Deleted list paths relative to DIR, sorted. The manifest appears in them
 	// like any other file, so a missing or stale manifest is a difference.
 	Added, Changed, Deleted []string
+	// Leftovers are the temporary files and backups that an interrupted write left, which Write
+	// removes. They are not in Text.
+	Leftovers []string
 	// Text is a unified diff from DIR ("a/") to the generated tree ("b/"), files in path order;
-	// empty when nothing differs.
+	// empty when no file differs.
 	Text string
 }
 
@@ -29,38 +32,37 @@ const contextLines = 3
 // are those the manifest says irsagen wrote and that are no longer generated. The manifest is
 // compared with the one Write would write, so a tree Write has just written compares equal, and a
 // tree with a missing or outdated manifest does not. Conflicts do not stop Diff: it shows what
-// Write with Force would do to generated files. opts.Force is ignored.
-//
-// Files are compared by their SHA-256. With opts.Prefetched, whose reading kept hashes only, the
-// files that differ are read again for the text of the diff, and if one no longer has the hash
-// it had, DIR is read again from the start.
+// Write with Force would do to generated files. opts.Force is ignored. It holds DIR's lock shared
+// while it reads, so that it never sees a write half done.
 func Diff(dir string, files []File, opts Options) (*DiffResult, error) {
 	want, err := checkFiles(files)
 	if err != nil {
 		return nil, err
 	}
 	g := newGenerated(want)
-	s, err := read(dir, g, opts, true)
+	if _, err := os.Stat(dir); err == nil {
+		unlock, err := lockDir(dir, false)
+		switch {
+		case err == nil:
+			defer unlock()
+		case !errors.Is(err, errDirReplaced):
+			return nil, err
+		}
+	}
+	fsys, err := openDir(dir, opts)
 	if err != nil {
 		return nil, err
 	}
-	r, err := compare(s)
-	s.tree.close()
-	if errors.Is(err, errChanged) && opts.Prefetched != nil {
-		// Read as if there had been no prefetching: every content that differs is then kept as
-		// it is hashed, and nothing needs reading twice.
-		opts.Prefetched = nil
-		if s, err = read(dir, g, opts, true); err != nil {
-			return nil, err
+	s, err := scan(dir, fsys, g, true)
+	if err != nil {
+		if fsys != nil {
+			fsys.Close()
 		}
-		r, err = compare(s)
-		s.tree.close()
+		return nil, err
 	}
-	return r, err
+	defer s.tree.close()
+	return compare(s)
 }
-
-// errChanged says that a file no longer holds what it held when it was first read.
-var errChanged = errors.New("changed while irsagen was reading it; run again")
 
 // compare renders the differences between a snapshot and its generated files.
 func compare(s *snapshot) (*DiffResult, error) {
@@ -99,34 +101,13 @@ func compare(s *snapshot) (*DiffResult, error) {
 		}
 	}
 
-	// The old side of each difference, read again if only its hash was kept.
-	if err := s.tree.open(); err != nil {
-		return nil, fmt.Errorf("%w (%w)", errChanged, err)
-	}
-	fsys := s.tree.fsys
-	err := forEach(len(diffs), workersFor(fsys), func(i int) error {
-		d := &diffs[i]
-		if d.disk.kind != regular {
-			return nil
+	for i := range diffs {
+		if d := &diffs[i]; d.disk.kind == regular {
+			d.old = side{d.disk.data, true}
 		}
-		if !d.disk.kept {
-			if fsys == nil { // DIR is gone
-				return fmt.Errorf("%s: %w", s.tree.dir, errChanged)
-			}
-			data, err := fsys.ReadFile(d.path)
-			if err != nil || sha256.Sum256(data) != d.disk.sum {
-				return fmt.Errorf("%s: %w", s.tree.show(d.path), errChanged)
-			}
-			d.disk.data, d.disk.kept = data, true
-		}
-		d.old = side{d.disk.data, true}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 
-	r := &DiffResult{}
+	r := &DiffResult{Leftovers: s.leftovers}
 	var text strings.Builder
 	slices.SortFunc(diffs, func(a, b fileDiff) int { return strings.Compare(a.path, b.path) })
 	for _, d := range diffs {
@@ -140,7 +121,7 @@ func compare(s *snapshot) (*DiffResult, error) {
 		}
 		writeUnified(&text, d.path, d.old.data, d.new.data, d.old.exists, d.new.exists)
 	}
-	r.Differs = len(diffs) > 0
+	r.Differs = len(diffs) > 0 || len(r.Leftovers) > 0
 	r.Text = text.String()
 	return r, nil
 }

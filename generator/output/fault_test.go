@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/irsagen/irsagen/generator/output"
@@ -16,18 +17,26 @@ import (
 
 var errInjected = errors.New("injected failure")
 
+// errKilled stands for the end of a process: from the call that meets it on, nothing happens.
+var errKilled = errors.New("killed")
+
 // faultFS is the real FS with chosen changes failing. Reads never fail: they happen before the
 // first write, where a failure cannot leave anything behind.
 type faultFS struct {
 	output.FS
 	// fail decides whether the call-th change (counting from 1), op on name, fails.
 	fail func(call int, op, name string) bool
+	// err is the error a failing change returns, wrapped in a *fs.PathError; nil means
+	// errInjected. With errKilled every later call fails too, reads included, as if the process
+	// had ended at that change: not even the rollback happens.
+	err error
 	// concurrent lets output use f from several goroutines at once, as it uses OpenRoot's FS;
 	// otherwise it makes the changes one at a time, in order.
 	concurrent bool
 
 	mu     sync.Mutex
 	calls  int
+	killed bool
 	failed []string // the changes that failed, as "op name"
 }
 
@@ -49,21 +58,55 @@ func (f *faultFS) options() output.Options {
 func (f *faultFS) check(op, name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.killed {
+		return &fs.PathError{Op: op, Path: name, Err: errKilled}
+	}
 	f.calls++
 	if f.fail(f.calls, op, name) {
 		f.failed = append(f.failed, op+" "+name)
-		return &fs.PathError{Op: op, Path: name, Err: errInjected}
+		err := f.err
+		if err == nil {
+			err = errInjected
+		}
+		f.killed = err == errKilled
+		return &fs.PathError{Op: op, Path: name, Err: err}
 	}
 	return nil
 }
 
+// read fails only once the process is killed.
+func (f *faultFS) read(op, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.killed {
+		return &fs.PathError{Op: op, Path: name, Err: errKilled}
+	}
+	return nil
+}
+
+func (f *faultFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if err := f.read("readdir", name); err != nil {
+		return nil, err
+	}
+	return f.FS.ReadDir(name)
+}
+
 func (f *faultFS) WriteFile(name string, data []byte, perm fs.FileMode) error {
 	if err := f.check("write", name); err != nil {
-		// Fail as a full disk does: after creating the file and writing part of it.
-		_ = f.FS.WriteFile(name, data[:len(data)/2], perm)
+		if !errors.Is(err, errKilled) {
+			// Fail as a full disk does: after creating the file and writing part of it.
+			_ = f.FS.WriteFile(name, data[:len(data)/2], perm)
+		}
 		return err
 	}
 	return f.FS.WriteFile(name, data, perm)
+}
+
+func (f *faultFS) Sync(name string) error {
+	if err := f.check("sync", name); err != nil {
+		return err
+	}
+	return f.FS.Sync(name)
 }
 
 func (f *faultFS) Mkdir(name string, perm fs.FileMode) error {
@@ -87,11 +130,25 @@ func (f *faultFS) Rename(oldname, newname string) error {
 	return f.FS.Rename(oldname, newname)
 }
 
+func (f *faultFS) Link(oldname, newname string) error {
+	if err := f.check("link", oldname+" -> "+newname); err != nil {
+		return err
+	}
+	return f.FS.Link(oldname, newname)
+}
+
 func (f *faultFS) Remove(name string) error {
 	if err := f.check("remove", name); err != nil {
 		return err
 	}
 	return f.FS.Remove(name)
+}
+
+func (f *faultFS) RemoveAll(name string) error {
+	if err := f.check("removeall", name); err != nil {
+		return err
+	}
+	return f.FS.RemoveAll(name)
 }
 
 // The scenario changes every kind of thing a write can change: it creates directories and a file,
@@ -121,44 +178,80 @@ func setUpScenario(t *testing.T) string {
 	return dir
 }
 
-// TestFailureAtEveryStep makes each change of a write fail in turn, and checks that the rollback
-// leaves DIR byte-identical, without temporary or backup files.
+// The errors of a full disk, a failing disk and a read-only filesystem.
+var faults = []syscall.Errno{syscall.ENOSPC, syscall.EIO, syscall.EROFS}
+
+// TestFailureAtEveryStep makes each change of a write fail in turn, with each of the errors a
+// disk gives, and checks that the write says so and leaves DIR byte-identical, without staged or
+// backup files; or, if the failure came after the new tree was complete, that it says so and
+// the next write removes what is left.
 func TestFailureAtEveryStep(t *testing.T) {
-	t.Run("new directories staged whole", func(t *testing.T) { testFailureAtEveryStep(t) })
-	t.Run("new files staged one by one, as on Windows", func(t *testing.T) {
-		output.StageNewDirs(t, false)
-		testFailureAtEveryStep(t)
-	})
+	for _, errno := range faults {
+		t.Run(errno.Error(), func(t *testing.T) {
+			failedOps := map[string]bool{}
+			for n := 1; ; n++ {
+				if n > 100 {
+					t.Fatal("the write never completed")
+				}
+				dir := setUpScenario(t)
+				before := snapshot(t, dir)
+				f := &faultFS{fail: func(call int, _, _ string) bool { return call == n }, err: errno}
+
+				_, err := output.Write(dir, scenarioAfter, f.options())
+				if len(f.failed) == 0 {
+					// n is past the last change: the write must have succeeded.
+					if err != nil {
+						t.Fatalf("no failure injected, but Write failed: %v", err)
+					}
+					assertWritten(t, dir, scenarioAfter)
+					t.Logf("made each of %d changes fail in turn", n-1)
+					break
+				}
+				if !errors.Is(err, errno) {
+					t.Fatalf("change %d (%s) failed with %v, but Write returned %v", n, f.failed[0], errno, err)
+				}
+				assertFailedCleanly(t, n, f, err, dir, before, scenarioAfter)
+				failedOps[strings.Fields(f.failed[0])[0]] = true
+			}
+			assertEveryChangeKindFailed(t, failedOps)
+		})
+	}
 }
 
-func testFailureAtEveryStep(t *testing.T) {
-	failedOps := map[string]bool{}
-	for n := 1; ; n++ {
-		if n > 100 {
-			t.Fatal("the write never completed")
-		}
-		dir := setUpScenario(t)
-		before := snapshot(t, dir)
-		f := &faultFS{fail: func(call int, _, _ string) bool { return call == n }}
-
-		_, err := output.Write(dir, scenarioAfter, f.options())
-		if len(f.failed) == 0 {
-			// n is past the last change: the write must have succeeded.
-			if err != nil {
-				t.Fatalf("no failure injected, but Write failed: %v", err)
-			}
-			d, err := output.Diff(dir, scenarioAfter, output.Options{})
-			if err != nil || d.Differs {
-				t.Fatalf("after a successful write, Diff = %+v, %v", d, err)
-			}
-			assertNoBookkeepingFiles(t, snapshot(t, dir))
-			t.Logf("made each of %d changes fail in turn", n-1)
-			break
-		}
-		assertRolledBack(t, n, f, err, dir, before)
-		failedOps[strings.Fields(f.failed[0])[0]] = true
+// assertWritten checks that DIR holds files, as Diff sees it, without irsagen's own files.
+func assertWritten(t *testing.T, dir string, files []output.File) {
+	t.Helper()
+	d, err := output.Diff(dir, files, output.Options{})
+	if err != nil || d.Differs {
+		t.Fatalf("after a successful write, Diff = %+v, %v", d, err)
 	}
-	assertEveryChangeKindFailed(t, failedOps)
+	assertNoBookkeepingFiles(t, snapshot(t, dir))
+}
+
+// assertFailedCleanly checks what the n-th change failing did. Either the write was undone,
+// said so, and DIR is as it was before, with nothing staged left behind; or the failure came
+// once every file was in place, the write said that, diff reports what was left, and the next
+// write removes it.
+func assertFailedCleanly(t *testing.T, n int, f *faultFS, err error, dir string, before map[string]node, after []output.File) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("change %d (%s) failed but Write succeeded", n, f.failed[0])
+	}
+	if strings.Contains(err.Error(), "every file was written") {
+		d, derr := output.Diff(dir, after, output.Options{})
+		if derr != nil || len(d.Added)+len(d.Changed)+len(d.Deleted) > 0 || len(d.Leftovers) == 0 {
+			t.Fatalf("change %d (%s): after %q, Diff = %+v, %v; want only leftovers", n, f.failed[0], err, d, derr)
+		}
+		mustWrite(t, dir, after, output.Options{})
+		assertWritten(t, dir, after)
+		return
+	}
+	if !strings.Contains(err.Error(), "nothing was changed") || strings.Contains(err.Error(), "restore") {
+		t.Errorf("change %d (%s): error %q does not report the failure and the rollback", n, f.failed[0], err)
+	}
+	after2 := snapshot(t, dir)
+	assertSameTree(t, before, after2)
+	assertNoBookkeepingFiles(t, after2)
 }
 
 // assertRolledBack checks that the n-th change failing made Write fail, say so, and leave DIR
@@ -179,11 +272,92 @@ func assertRolledBack(t *testing.T, n int, f *faultFS, err error, dir string, be
 // assertEveryChangeKindFailed checks that a scenario made each kind of change fail at least once.
 func assertEveryChangeKindFailed(t *testing.T, failedOps map[string]bool) {
 	t.Helper()
-	for _, op := range []string{"mkdir", "write", "chmod", "rename", "remove"} {
+	for _, op := range []string{"mkdir", "write", "sync", "chmod", "link", "rename", "remove", "removeall"} {
 		if !failedOps[op] {
 			t.Errorf("no %s was made to fail; the scenario does not cover it", op)
 		}
 	}
+}
+
+// TestKillAtEveryStep stops a write at each of its changes, as kill -9 would: neither that
+// change nor any later one happens, not even the rollback. At every such point each path must
+// hold its old file or its new one, never neither; the manifest must not be newer than the
+// files; diff must report what the write left; and the next write must complete and remove it.
+func TestKillAtEveryStep(t *testing.T) {
+	oldData, newData := map[string]string{}, map[string]string{}
+	for _, f := range scenarioBefore {
+		oldData[f.Path] = string(f.Data)
+	}
+	for _, f := range scenarioAfter {
+		newData[f.Path] = string(f.Data)
+	}
+	for n := 1; ; n++ {
+		if n > 100 {
+			t.Fatal("the write never completed")
+		}
+		dir := setUpScenario(t)
+		oldManifest := readFile(t, filepath.Join(dir, output.ManifestName))
+		f := &faultFS{fail: func(call int, _, _ string) bool { return call == n }, err: errKilled}
+		_, err := output.Write(dir, scenarioAfter, f.options())
+		if len(f.failed) == 0 {
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("stopped the write at each of its %d changes", n-1)
+			break
+		}
+		if err == nil {
+			t.Fatalf("killed at change %d (%s), yet Write succeeded", n, f.failed[0])
+		}
+
+		snap := snapshot(t, dir)
+		newFiles := 0
+		for _, p := range []string{"update.yaml", "same.yaml", "old/deep/gone.yaml", "new/dir/added.yaml"} {
+			got, ok := snap[p]
+			old, hadOld := oldData[p]
+			nw, hasNew := newData[p]
+			switch {
+			case ok && hasNew && got.data == nw && (!hadOld || old != nw), !ok && !hasNew:
+				newFiles++ // as the new tree has it
+			case ok && hadOld && got.data == old, !ok && !hadOld:
+				// as the old tree has it
+			default:
+				t.Errorf("killed at change %d (%s): %s is %+v (present %v), neither its old nor its new state",
+					n, f.failed[0], p, got, ok)
+			}
+		}
+		if m := snap[output.ManifestName].data; m != oldManifest && newFiles < 3 {
+			t.Errorf("killed at change %d (%s): the new manifest is in place before every file", n, f.failed[0])
+		}
+		if snap["notes.txt"].data != "not generated\n" {
+			t.Errorf("killed at change %d: notes.txt changed", n)
+		}
+
+		d, err := output.Diff(dir, scenarioAfter, output.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if left := bookkeeping(snap); len(left) > 0 && len(d.Leftovers) == 0 {
+			t.Errorf("killed at change %d (%s): Diff does not report %v", n, f.failed[0], left)
+		}
+		if !d.Differs {
+			t.Errorf("killed at change %d (%s): Diff finds nothing to do", n, f.failed[0])
+		}
+		mustWrite(t, dir, scenarioAfter, output.Options{})
+		assertWritten(t, dir, scenarioAfter)
+	}
+}
+
+// bookkeeping lists the names of irsagen's own files, other than the manifest, in a snapshot.
+func bookkeeping(snap map[string]node) []string {
+	var names []string
+	for p := range snap {
+		if base := filepath.Base(p); strings.HasPrefix(base, ".irsagen-") && base != output.ManifestName {
+			names = append(names, p)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // TestFailureInNewOutputDirectory checks that a failed first write removes the directory it
@@ -202,6 +376,9 @@ func TestFailureInNewOutputDirectory(t *testing.T) {
 		}
 		if err == nil {
 			t.Fatalf("change %d failed but Write succeeded", n)
+		}
+		if strings.Contains(err.Error(), "every file was written") {
+			continue // what is left is removed by the next write (TestFailureAtEveryStep)
 		}
 		if entries, _ := os.ReadDir(parent); len(entries) != 0 {
 			t.Fatalf("change %d (%s): left %v behind", n, f.failed[0], snapshot(t, parent))
@@ -226,16 +403,19 @@ func TestUnwritableSubdirectory(t *testing.T) {
 // too. The error must say so rather than claim nothing changed.
 func TestFailedRollbackIsReported(t *testing.T) {
 	dir := setUpScenario(t)
-	f := &faultFS{fail: func(_ int, op, _ string) bool { return op == "rename" || op == "remove" }}
+	f := &faultFS{fail: func(_ int, op, name string) bool {
+		return op == "rename" && strings.HasSuffix(name, "update.yaml") || op == "remove" || op == "rename" && strings.Contains(name, ".irsagen-manifest.json")
+	}}
 	_, err := output.Write(dir, scenarioAfter, f.options())
-	if err == nil || !strings.Contains(err.Error(), "restore it from git") || strings.Contains(err.Error(), "nothing was changed") {
+	if err == nil || !strings.Contains(err.Error(), "undoing the write failed too") || strings.Contains(err.Error(), "nothing was changed") {
 		t.Errorf("err = %v, want a report that the rollback failed", err)
 	}
 }
 
 // TestChangeOrder pins the order of the changes, which is what makes rollback possible: all new
-// content is staged before the first visible change, the manifest moves into place last, and old
-// content is removed only once everything is in place.
+// content is staged before the first visible change, each replaced or deleted file keeps a
+// second name until the write is complete, the manifest moves into place last, and the staging
+// directory goes once everything is in place.
 func TestChangeOrder(t *testing.T) {
 	dir := setUpScenario(t)
 	var ops []string
@@ -246,30 +426,31 @@ func TestChangeOrder(t *testing.T) {
 	mustWrite(t, dir, scenarioAfter, f.options())
 
 	var got []string
-	random := regexp.MustCompile(`(\.irsagen-(tmp|bak)-)[A-Z2-7]+`)
+	random := regexp.MustCompile(`\.irsagen-tmp-[A-Z2-7]+`)
 	for _, op := range ops {
-		// Temporary and backup names are random; keep their kind.
-		got = append(got, random.ReplaceAllString(op, "${1}*"))
+		got = append(got, random.ReplaceAllString(op, "T"))
 	}
 	want := []string{
-		"mkdir .irsagen-tmp-*",
-		"mkdir .irsagen-tmp-*/dir",
-		"write .irsagen-tmp-*/dir/added.yaml",
-		"write .irsagen-tmp-*",
-		"chmod .irsagen-tmp-*",
-		"write .irsagen-tmp-*",
-		"chmod .irsagen-tmp-*",
-		"rename .irsagen-tmp-* -> new",
-		"rename old/deep/gone.yaml -> old/deep/.irsagen-bak-*",
-		"rename update.yaml -> .irsagen-bak-*",
-		"rename .irsagen-tmp-* -> update.yaml",
-		"rename .irsagen-manifest.json -> .irsagen-bak-*",
-		"rename .irsagen-tmp-* -> .irsagen-manifest.json",
-		"remove old/deep/.irsagen-bak-*",
-		"remove .irsagen-bak-*",
-		"remove .irsagen-bak-*",
+		"mkdir T",
+		"mkdir new",
+		"mkdir new/dir",
+		"write T/new-0",
+		"write T/new-2",
+		"sync T/new-2",
+		"chmod T/new-2",
+		"write T/new-3",
+		"sync T/new-3",
+		"chmod T/new-3",
+		"rename T/new-0 -> new/dir/added.yaml",
+		"link old/deep/gone.yaml -> T/old-1",
+		"remove old/deep/gone.yaml",
+		"link update.yaml -> T/old-2",
+		"rename T/new-2 -> update.yaml",
 		"remove old/deep",
 		"remove old",
+		"link .irsagen-manifest.json -> T/old-3",
+		"rename T/new-3 -> .irsagen-manifest.json",
+		"removeall T",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

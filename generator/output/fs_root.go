@@ -1,5 +1,3 @@
-//go:build !linux
-
 package output
 
 import (
@@ -207,6 +205,24 @@ func (r rootFS) Rename(oldname, newname string) error {
 		le.Old, le.New = filepath.FromSlash(oldname), filepath.FromSlash(newname)
 	}
 	return err
+}
+
+// Link makes newname a second name of the file oldname, in the same directory.
+func (r rootFS) Link(oldname, newname string) error {
+	d, base, ok := r.at(oldname)
+	if !ok || path.Dir(oldname) != path.Dir(newname) {
+		return r.root.Link(filepath.FromSlash(oldname), filepath.FromSlash(newname))
+	}
+	err := d.Link(base, path.Base(newname))
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		le.Old, le.New = filepath.FromSlash(oldname), filepath.FromSlash(newname)
+	}
+	return err
+}
+
+func (r rootFS) RemoveAll(name string) error {
+	return r.root.RemoveAll(filepath.FromSlash(name))
 }
 
 func (r rootFS) Remove(name string) error {

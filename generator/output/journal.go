@@ -1,25 +1,20 @@
 package output
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path"
 )
 
-// Names of the files that exist only while a write is in progress. They sit beside their target
-// so that every rename stays within one directory, hence one filesystem, where rename is atomic.
+// Names that a write gives its own files in DIR: the staging directory of a write in progress
+// (type staging), and the backups an earlier irsagen kept beside the files. Whatever DIR holds
+// under these names was left by an interrupted write.
 const (
 	tempPrefix   = reservedPrefix + "tmp-"
 	backupPrefix = reservedPrefix + "bak-"
 )
 
-// journal performs filesystem changes and remembers, for each one done, how to undo it. Every
-// change a write makes goes through it, including removing the backups at the end: undoing that
-// recreates the backup from the bytes read during the plan, so even a failure in the last step
-// can be rolled back completely.
+// journal performs filesystem changes and remembers, for each one done, how to undo it.
 type journal struct {
 	fsys FS
 	undo []undoStep
@@ -38,27 +33,11 @@ func (j *journal) push(what string, do func() error) {
 // workers goroutines (forEach), and then adds the subs' changes to j in the order of i, whatever
 // order they were made in: rollback undoes the changes of one i in reverse, and the i in reverse.
 // That is enough because the changes of different i are independent of one another.
-//
-// Consecutive i with the same dir(i) go to one goroutine, in order: the kernel locks a directory
-// while it creates, renames or removes a name in it, so goroutines working in one directory
-// would only wait for each other.
-func (j *journal) each(n, workers int, dir func(i int) string, do func(i int, sub *journal) error) error {
-	var starts []int
-	for i := range n {
-		if i == 0 || dir(i) != dir(i-1) {
-			starts = append(starts, i)
-		}
-	}
-	starts = append(starts, n)
+func (j *journal) each(n, workers int, do func(i int, sub *journal) error) error {
 	subs := make([]journal, n)
-	err := forEach(len(starts)-1, workers, func(c int) error {
-		for i := starts[c]; i < starts[c+1]; i++ {
-			subs[i].fsys = j.fsys
-			if err := do(i, &subs[i]); err != nil {
-				return err
-			}
-		}
-		return nil
+	err := forEach(n, workers, func(i int) error {
+		subs[i].fsys = j.fsys
+		return do(i, &subs[i])
 	})
 	for i := range subs {
 		j.undo = append(j.undo, subs[i].undo...)
@@ -79,26 +58,6 @@ func (j *journal) rollback() error {
 	return errors.Join(errs...)
 }
 
-// mkdirTemp creates a new temporary directory in dir and returns its name.
-func (j *journal) mkdirTemp(dir string) (string, error) {
-	for range 10 {
-		name := path.Join(dir, tempPrefix+rand.Text())
-		err := j.mkdir(name)
-		if !errors.Is(err, fs.ErrExist) {
-			return name, err
-		}
-	}
-	return "", fmt.Errorf("%s: could not find a free temporary directory name", dir)
-}
-
-// create writes a new file, in a directory that only this write knows of, with the permission
-// of a new file before the umask. Like a staged new file, it is not flushed to disk.
-func (j *journal) create(name string, data []byte) error {
-	// Registered before writing: a write that fails half way may leave a partial file.
-	j.push("remove "+name, func() error { return removeIfExists(j.fsys, name) })
-	return j.fsys.WriteFile(name, data, newFilePerm)
-}
-
 func (j *journal) mkdir(name string) error {
 	if err := j.fsys.Mkdir(name, 0o755); err != nil {
 		return err
@@ -107,96 +66,60 @@ func (j *journal) mkdir(name string) error {
 	return nil
 }
 
-// stage writes data to a new temporary file in dir and returns its name. With exact, the file
-// will replace another: it gets exactly perm, which keeps the permissions of the file it
-// replaces, and it is flushed to disk, because the rename that publishes it must not reach the
-// disk before its data, or a crash could leave an empty file where a good one was. A new file
-// has nothing to lose and is not flushed: a crash can leave it empty at worst, which the next
-// run reports, and flushing each of the 18,000 files of a large fleet took most of a minute.
-func (j *journal) stage(dir string, data []byte, perm fs.FileMode, exact bool) (string, error) {
+// stage writes data to the new file tmp, in the staging directory. With exact, the file will replace another: it gets
+// exactly perm, which keeps the permissions of the file it replaces, and it is flushed to disk,
+// because the rename that publishes it must not reach the disk before its data, or a crash could
+// leave an empty file where a good one was. A new file has nothing to lose and is not flushed: a
+// crash can leave it empty at worst, which the next run reports, and flushing each of the 18,000
+// files of a large fleet took most of a minute.
+func (j *journal) stage(tmp string, data []byte, perm fs.FileMode, exact bool) error {
+	// Registered before writing: a write that fails half way, on a full disk, may leave a
+	// partial file.
+	j.push("remove temporary file "+tmp, func() error { return removeIfExists(j.fsys, tmp) })
 	createPerm := perm
 	if exact {
 		createPerm = 0o600 // writable, so that Sync can open it; Chmod then sets perm
 	}
-	for range 10 {
-		name := path.Join(dir, tempPrefix+rand.Text())
-		// Registered before writing: a write that fails half way may leave a partial file.
-		j.push("remove temporary file "+name, func() error { return removeIfExists(j.fsys, name) })
-		err := j.fsys.WriteFile(name, data, createPerm)
-		if errors.Is(err, fs.ErrExist) {
-			// Someone else's file: not ours to remove. Try another name.
-			j.undo = j.undo[:len(j.undo)-1]
-			continue
-		}
-		if err == nil && exact {
-			err = j.fsys.Sync(name)
-		}
-		if err == nil && exact {
-			err = j.fsys.Chmod(name, perm)
-		}
-		return name, err
+	err := j.fsys.WriteFile(tmp, data, createPerm)
+	if err == nil && exact {
+		err = j.fsys.Sync(tmp)
 	}
-	return "", fmt.Errorf("%s: could not find a free temporary file name", dir)
+	if err == nil && exact {
+		err = j.fsys.Chmod(tmp, perm)
+	}
+	return err
 }
 
-// backupName returns a free name in dir to move a file aside to.
-func (j *journal) backupName(dir string) (string, error) {
-	for range 10 {
-		name := path.Join(dir, backupPrefix+rand.Text())
-		_, err := j.fsys.Lstat(name)
-		if errors.Is(err, fs.ErrNotExist) {
-			return name, nil
-		}
-		if err != nil {
-			return "", err
-		}
-	}
-	return "", fmt.Errorf("%s: could not find a free backup file name", dir)
-}
-
-// publish moves a staged directory to its final name, which must still not exist: renaming a
-// directory over an empty one replaces it without an error, where the mkdir that publishing
-// replaces would have failed. fdFS refuses in the same call (RENAME_NOREPLACE); any other FS, or
-// a filesystem without that flag, is asked about the name first.
-func (j *journal) publish(staged, final string) error {
-	err := errors.ErrUnsupported
-	if r, ok := j.fsys.(interface{ renameNoReplace(string, string) error }); ok {
-		err = r.renameNoReplace(staged, final)
-	}
-	if errors.Is(err, errors.ErrUnsupported) {
-		if _, err = j.fsys.Lstat(final); err == nil {
-			err = &os.LinkError{Op: "rename", Old: staged, New: final, Err: fs.ErrExist}
-		} else if errors.Is(err, fs.ErrNotExist) {
-			err = j.fsys.Rename(staged, final)
-		}
-	}
-	if err != nil {
+// keep gives the file name the second name bak, so that the file survives name being replaced
+// or removed, and undoing that is a rename back.
+func (j *journal) keep(name, bak string) error {
+	if err := j.fsys.Link(name, bak); err != nil {
 		return err
 	}
-	j.push("move "+final+" back to "+staged, func() error { return j.fsys.Rename(final, staged) })
+	j.push("remove backup "+bak, func() error { return removeIfExists(j.fsys, bak) })
 	return nil
 }
 
-func (j *journal) rename(oldname, newname string) error {
-	if err := j.fsys.Rename(oldname, newname); err != nil {
+// replace renames tmp over name in one step. Undoing it renames bak, the old file's second
+// name, back over name, or removes name if there was no old file (bak is "").
+func (j *journal) replace(tmp, name, bak string) error {
+	if err := j.fsys.Rename(tmp, name); err != nil {
 		return err
 	}
-	j.push("move "+newname+" back to "+oldname, func() error { return j.fsys.Rename(newname, oldname) })
+	if bak == "" {
+		j.push("remove "+name, func() error { return j.fsys.Remove(name) })
+	} else {
+		j.push("move "+bak+" back to "+name, func() error { return j.fsys.Rename(bak, name) })
+	}
 	return nil
 }
 
-// removeFile removes a file whose content and permissions are known, so that undoing it can
-// recreate the file.
-func (j *journal) removeFile(name string, data []byte, perm fs.FileMode) error {
+// remove removes name, which keep gave the second name bak.
+func (j *journal) remove(name, bak string) error {
 	if err := j.fsys.Remove(name); err != nil {
 		return err
 	}
-	j.push("recreate "+name, func() error {
-		if err := j.fsys.WriteFile(name, data, perm); err != nil {
-			return err
-		}
-		return j.fsys.Chmod(name, perm)
-	})
+	j.push("move "+bak+" back to "+name, func() error { return j.fsys.Rename(bak, name) })
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -72,7 +71,7 @@ func TestForEach(t *testing.T) {
 			t.Errorf("workers=%d: not every index was visited once", workers)
 		}
 
-		// After a failure no new index starts, and the failure of the lowest index is returned.
+		// A failure is returned; with one worker, it is the first and no call follows it.
 		var started atomic.Int64
 		errs := []error{errors.New("at 10"), errors.New("at 11")}
 		err := forEach(1000, workers, func(i int) error {
@@ -85,88 +84,8 @@ func TestForEach(t *testing.T) {
 		if workers == 1 && err != errs[0] || err != errs[0] && err != errs[1] {
 			t.Errorf("workers=%d: err = %v", workers, err)
 		}
-		if n := started.Load(); n > 12+int64(workers) {
-			t.Errorf("workers=%d: %d calls started after a failure at 10", workers, n)
+		if n := started.Load(); workers == 1 && n != 11 {
+			t.Errorf("workers=1: %d calls made, want 11: none after the failure at 10", n)
 		}
 	}
-}
-
-// TestDecodeWrittenMatchesJSON checks the fast reading of a manifest against encoding/json's: on
-// manifests as irsagen writes them it must read the same files, and on any edit of one it must
-// either read what encoding/json reads, or decline.
-func TestDecodeWrittenMatchesJSON(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(3, 4))
-	elems := []string{"a", "b", "cloudformation", "kubernetes", "x.yaml", "team-01", "é", `q"`, "back\\slash", "<&>", "-", "z z", ".hidden", ".irsagen-tmp-x"}
-	randomPath := func() string {
-		parts := make([]string, 1+rnd.IntN(3))
-		for i := range parts {
-			parts[i] = elems[rnd.IntN(len(elems))]
-		}
-		return strings.Join(parts, "/")
-	}
-	mutate := func(b []byte) []byte {
-		b = slices.Clone(b)
-		if len(b) == 0 {
-			return b
-		}
-		switch i := rnd.IntN(max(len(b), 1)); rnd.IntN(6) {
-		case 0:
-			b[i] = byte(rnd.IntN(256))
-		case 1:
-			b[i] = "\",:{}\n \\0aAfF/"[rnd.IntN(14)]
-		case 2:
-			b = slices.Delete(b, i, min(i+1+rnd.IntN(8), len(b)))
-		case 3:
-			src := b[rnd.IntN(len(b)):]
-			b = slices.Insert(b, i, slices.Clone(src[:min(1+rnd.IntN(80), len(src))])...)
-		case 4:
-			lines := bytes.SplitAfter(b, []byte("\n"))
-			j, k := rnd.IntN(len(lines)), rnd.IntN(len(lines))
-			lines[j], lines[k] = lines[k], lines[j]
-			b = bytes.Join(lines, nil)
-		case 5:
-			b = b[:i]
-		}
-		return b
-	}
-	fast := 0
-	for n := range 3000 {
-		seen := map[string]bool{}
-		var files []File
-		for range n % 9 {
-			if p := randomPath(); !seen[p] {
-				seen[p] = true
-				files = append(files, File{Path: p, Data: []byte(p)})
-			}
-		}
-		slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-		sums := make([]digest, len(files))
-		plain := true
-		for i, f := range files {
-			sums[i] = sha256.Sum256(f.Data)
-			plain = plain && checkPath(f.Path) == nil && !strings.ContainsAny(f.Path, "\"\\é")
-		}
-		data := encodeManifest(files, sums)
-		want, wantErr := decodeJSON(data)
-		got, ok := decodeWritten(data)
-		if ok != plain {
-			t.Fatalf("decodeWritten(%q) ok = %v, want %v", data, ok, plain)
-		}
-		if ok && (wantErr != nil || !maps.Equal(got, want) || len(got) != len(files)) {
-			t.Fatalf("decodeWritten(%q) = %v; encoding/json: %v, %v", data, got, want, wantErr)
-		}
-		for range 5 {
-			edited := mutate(data)
-			got, ok := decodeWritten(edited)
-			if !ok {
-				continue
-			}
-			fast++
-			want, err := decodeJSON(edited)
-			if err != nil || !maps.Equal(got, want) {
-				t.Fatalf("decodeWritten(%q) = %v, but encoding/json reads %v, %v", edited, got, want, err)
-			}
-		}
-	}
-	t.Logf("%d edited manifests were read by decodeWritten", fast)
 }

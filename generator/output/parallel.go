@@ -1,8 +1,9 @@
 package output
 
 import (
-	"sync"
-	"sync/atomic"
+	"context"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // ioWorkers is how many goroutines read or write DIR at once. Reading, hashing and creating
@@ -28,14 +29,11 @@ func workersFor(fsys FS) int {
 	return 1
 }
 
-// forEach calls do(i) for every i in [0, n) on up to workers goroutines, lowest indexes first.
-// Once a call fails, no further index is started; the calls already running finish. It returns
-// the error of the lowest failed index. With one worker, the calls are made in order, on the
-// calling goroutine.
+// forEach calls do(i) for every i in [0, n) on up to workers goroutines, lowest indexes first,
+// and returns the first error. Once a call fails, no further index is started. With one worker
+// the calls are made in order on the calling goroutine, so that a test's FS sees the changes in
+// a fixed order.
 func forEach(n, workers int, do func(i int) error) error {
-	if workers > n {
-		workers = n
-	}
 	if workers <= 1 {
 		for i := range n {
 			if err := do(i); err != nil {
@@ -44,31 +42,13 @@ func forEach(n, workers int, do func(i int) error) error {
 		}
 		return nil
 	}
-	var (
-		next   atomic.Int64
-		failed atomic.Bool
-		wg     sync.WaitGroup
-		errs   = make([]error, n)
-	)
-	for range workers {
-		wg.Go(func() {
-			for !failed.Load() {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				if err := do(i); err != nil {
-					errs[i] = err
-					failed.Store(true)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(workers)
+	for i := range n {
+		if ctx.Err() != nil {
+			break
 		}
+		g.Go(func() error { return do(i) })
 	}
-	return nil
+	return g.Wait()
 }

@@ -81,15 +81,17 @@ func TestConcurrentWriteFailureAtEveryStep(t *testing.T) {
 			t.Logf("made each of %d changes fail in turn", n-1)
 			break
 		}
-		assertRolledBack(t, n, f, err, dir, before)
+		if !errors.Is(err, errInjected) {
+			t.Fatalf("change %d (%s) failed, but Write returned %v", n, f.failed[0], err)
+		}
+		assertFailedCleanly(t, n, f, err, dir, before, after)
 		failedOps[strings.Fields(f.failed[0])[0]] = true
 	}
 	assertEveryChangeKindFailed(t, failedOps)
 }
 
 // TestConcurrentWriteFailureInOneDirectory fails the first change in one directory, whichever
-// goroutine makes it and whenever, while the others carry on with theirs. The new directory
-// new/n04 is written inside the temporary directory that stands for new until it is complete.
+// goroutine makes it and whenever, while the others carry on with theirs.
 func TestConcurrentWriteFailureInOneDirectory(t *testing.T) {
 	for _, prefix := range []string{"d04/", "/n04", "old/o02/", ".irsagen-"} {
 		dir, after := setUpWideScenario(t)

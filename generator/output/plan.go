@@ -18,10 +18,6 @@ type Options struct {
 	Force bool
 	// OpenFS opens DIR; nil means OpenRoot. Tests use it to inject failures.
 	OpenFS func(dir string) (FS, error)
-	// Prefetched is a reading of DIR started earlier with Prefetch, while the files were being
-	// generated. Diff or NewPlan (and so Write) for the same DIR continues it instead of reading
-	// DIR from the start; a reading for another directory, or one already used, is ignored.
-	Prefetched *Prefetched
 }
 
 // ConflictKind says why irsagen will not touch a path.
@@ -64,7 +60,7 @@ type Conflict struct {
 
 func (c Conflict) String() string { return c.Path + ": " + c.Kind.String() }
 
-// ConflictError is returned by Apply and Write when a plan has conflicts; nothing was written.
+// ConflictError is returned by Write when there are conflicts; nothing was written.
 type ConflictError struct {
 	Dir       string
 	Conflicts []Conflict
@@ -100,51 +96,23 @@ type Changes struct {
 	// Conflicts are why nothing can be written; empty when the write can go ahead.
 	Conflicts       []Conflict
 	ManifestChanged bool
+	// Leftovers are the temporary files and backups that an interrupted write left beside the
+	// files it concerned; a write removes them first.
+	Leftovers []string
 }
 
 // Empty reports whether the write has nothing to do, in which case it touches nothing.
 func (c Changes) Empty() bool {
-	return len(c.Created) == 0 && len(c.Updated) == 0 && len(c.Deleted) == 0 && !c.ManifestChanged
+	return len(c.Created) == 0 && len(c.Updated) == 0 && len(c.Deleted) == 0 && !c.ManifestChanged &&
+		len(c.Leftovers) == 0
 }
 
-// Plan is what writing a generated tree into DIR would do, decided from one reading of DIR.
-type Plan struct {
-	Dir string
-	Changes
-
-	opts        Options
-	gen         *generated
-	fingerprint digest
-}
-
-// step is one file that Apply writes or deletes.
+// step is one file that Write writes or deletes.
 type step struct {
 	path string
 	data []byte // new content; nil for a deletion
 	del  bool
 	old  *state // what is on disk now
-}
-
-// NewPlan reads DIR, without writing anything, and decides what writing files there would do.
-// An error means the input or DIR cannot be handled at all (an invalid path, a symbolic link, an
-// unreadable manifest); conflicts are not errors but part of the plan.
-//
-// With opts.Prefetched, the plan is decided from that earlier reading, completed with the paths
-// it did not cover; Apply reads DIR again all the same before it writes anything.
-func NewPlan(dir string, files []File, opts Options) (*Plan, error) {
-	want, err := checkFiles(files)
-	if err != nil {
-		return nil, err
-	}
-	g := newGenerated(want)
-	s, err := read(dir, g, opts, false)
-	if err != nil {
-		return nil, err
-	}
-	s.tree.close()
-	changes, _ := decide(s, opts.Force)
-	opts.Prefetched = nil // used up; Apply reads DIR itself
-	return &Plan{Dir: dir, Changes: changes, opts: opts, gen: g, fingerprint: s.tree.fingerprint()}, nil
 }
 
 // decide compares the wanted files with the disk and the manifest. It is the only place that
@@ -211,6 +179,7 @@ func decide(s *snapshot, force bool) (Changes, []step) {
 	if c.ManifestChanged {
 		steps = append(steps, step{path: ManifestName, data: s.newManifest, old: s.manifest})
 	}
+	c.Leftovers = s.leftovers
 	slices.Sort(c.Forced)
 	slices.SortFunc(c.Conflicts, func(a, b Conflict) int { return cmp.Compare(a.Path, b.Path) })
 	return c, steps

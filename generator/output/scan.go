@@ -3,7 +3,6 @@ package output
 import (
 	"cmp"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,15 +12,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 )
 
 // ErrSymlink is wrapped by the error for a symbolic link found on a path irsagen would read,
 // write or delete under DIR.
 var ErrSymlink = errors.New("is a symbolic link")
-
-// errStopped ends a reading that is no longer wanted (Prefetched.Close).
-var errStopped = errors.New("reading stopped")
 
 type kind uint8
 
@@ -42,26 +37,19 @@ type state struct {
 	kind kind
 	// read is set once a regular file has been read; sum is then the SHA-256 of its content.
 	read bool
-	// kept is set when data holds the content. Only the content that a write may have to restore
-	// or a diff may show is kept (see snapshot.keep): keeping every file would hold as much
-	// memory as the generated tree.
+	// kept is set when data holds the content. Only the content that a diff may show is kept
+	// (see snapshot.keep): keeping every file would hold as much memory as the generated tree.
 	kept bool
 	mode fs.FileMode // permission bits, for regular files and directories
 	sum  digest
 	data []byte
 }
 
-// tree reads DIR through an FS and remembers everything it saw. Apply reads DIR again and compares
-// the two memories, so a plan is never carried out on a tree it did not see.
+// tree reads DIR through an FS and remembers everything it saw.
 type tree struct {
 	dir  string
 	fsys FS // nil when DIR does not exist yet: every path is absent
-	// reopen, if set, opens DIR again when fsys is needed and nil: a prefetching tree closes its
-	// FS once done rather than hold a descriptor for every directory while the tree is rendered.
-	reopen func() (FS, error)
-	seen   map[string]*state
-	// stop, if set, ends the reading early with errStopped.
-	stop *atomic.Bool
+	seen map[string]*state
 }
 
 func newTree(dir string, fsys FS) *tree {
@@ -77,21 +65,6 @@ func (t *tree) close() {
 		t.fsys.Close()
 		t.fsys = nil
 	}
-	t.reopen = nil
-}
-
-// open makes fsys ready for reading if the tree closed it (reopen).
-func (t *tree) open() error {
-	if t.fsys != nil || t.reopen == nil {
-		return nil
-	}
-	fsys, err := t.reopen()
-	t.reopen = nil
-	if err != nil {
-		return fmt.Errorf("%s: %w", t.dir, err)
-	}
-	t.fsys = fsys
-	return nil
 }
 
 // visit describes every path in paths and its parent directories, and reads each regular file
@@ -125,9 +98,6 @@ func (t *tree) visit(paths []string, keep func(p string, s *state) bool) error {
 		return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), strings.Compare(a, b))
 	})
 
-	if err := t.open(); err != nil {
-		return err
-	}
 	workers := 1
 	if t.fsys != nil {
 		workers = workersFor(t.fsys)
@@ -211,9 +181,6 @@ func readFileInto(fsys FS, name string, buf []byte) ([]byte, error) {
 // that is refused because renaming over a link replaces the link, not its target, and two names
 // for one file would let a hand edit slip past the manifest.
 func (t *tree) lstat(p string) (*state, error) {
-	if t.stop != nil && t.stop.Load() {
-		return nil, errStopped
-	}
 	if parent := path.Dir(p); parent != "." {
 		switch t.seen[parent].kind {
 		case absent:
@@ -247,26 +214,33 @@ func (t *tree) lstat(p string) (*state, error) {
 	}
 }
 
-// fingerprint summarises everything the tree saw: every path with its kind, permissions and
-// content hash.
-func (t *tree) fingerprint() digest {
-	h := sha256.New()
-	var b []byte
-	for _, p := range slices.Sorted(maps.Keys(t.seen)) {
-		s := t.seen[p]
-		// Paths hold no NUL (checkPath), so the NUL ends each path unambiguously.
-		b = append(b[:0], p...)
-		b = append(b, 0, byte(s.kind))
-		b = binary.LittleEndian.AppendUint32(b, uint32(s.mode))
-		if s.read {
-			b = append(b, 1)
-			b = append(b, s.sum[:]...)
-		} else {
-			b = append(b, 0)
-		}
-		h.Write(b)
+// leftovers lists, sorted, the temporary files and backups of interrupted writes in DIR and in
+// every directory the tree looked at: the directories of the generated files and of the files
+// the manifest lists, which are where a write puts them.
+func (t *tree) leftovers() ([]string, error) {
+	if t.fsys == nil {
+		return nil, nil
 	}
-	return digest(h.Sum(nil))
+	dirs := []string{"."}
+	for p, s := range t.seen {
+		if s.kind == directory {
+			dirs = append(dirs, p)
+		}
+	}
+	found := make([][]string, len(dirs))
+	err := forEach(len(dirs), workersFor(t.fsys), func(i int) error {
+		entries, err := t.fsys.ReadDir(dirs[i])
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.dir, err)
+		}
+		for _, e := range entries {
+			if name := e.Name(); strings.HasPrefix(name, tempPrefix) || strings.HasPrefix(name, backupPrefix) {
+				found[i] = append(found[i], path.Join(dirs[i], name))
+			}
+		}
+		return nil
+	})
+	return slices.Sorted(slices.Values(slices.Concat(found...))), err
 }
 
 // generated is the tree to write, with what is derived from it once.
@@ -308,13 +282,14 @@ func (g *generated) wanted(p string) bool {
 // neither wanted nor owned are never looked at.
 type snapshot struct {
 	*generated
-	tree     *tree
-	owned    map[string]digest // path → hash, from the manifest on disk
-	manifest *state            // the manifest on disk
+	tree      *tree
+	owned     map[string]digest // path → hash, from the manifest on disk
+	manifest  *state            // the manifest on disk
+	leftovers []string          // what interrupted writes left (tree.leftovers)
 }
 
 // keep says whether the content of a file is kept once read: only where it differs from what
-// would be written, because only then may a write have to restore it or a diff show it.
+// would be written, because only then may a diff show it.
 func (s *snapshot) keep(p string, st *state) bool {
 	if p == ManifestName {
 		return st.sum != s.newSum
@@ -323,6 +298,15 @@ func (s *snapshot) keep(p string, st *state) bool {
 		return st.sum != s.sums[i]
 	}
 	return true // owned and no longer generated: deleted, or a conflict
+}
+
+// openFS opens DIR through opts.OpenFS, or OpenRoot.
+func openFS(dir string, opts Options) (FS, error) {
+	open := opts.OpenFS
+	if open == nil {
+		open = OpenRoot
+	}
+	return open(dir)
 }
 
 // openDir opens DIR, or returns a nil FS if DIR does not exist yet, which reads as an empty tree.
@@ -337,11 +321,7 @@ func openDir(dir string, opts Options) (FS, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("%s: output directory is not a directory", dir)
 	}
-	open := opts.OpenFS
-	if open == nil {
-		open = OpenRoot
-	}
-	return open(dir)
+	return openFS(dir, opts)
 }
 
 // readManifest reads the manifest and every file it lists: all of DIR that can be read before
@@ -397,36 +377,7 @@ func scan(dir string, fsys FS, g *generated, keepDiffering bool) (*snapshot, err
 	if err := s.readWanted(keep); err != nil {
 		return nil, err
 	}
-	return s, nil
-}
-
-// read takes a snapshot of what DIR holds for g: the first step of both Write and Diff. It
-// continues opts.Prefetched's reading if there is one for dir, and otherwise reads DIR. The
-// snapshot's tree keeps its FS open; the caller closes it.
-func read(dir string, g *generated, opts Options, keepDiffering bool) (*snapshot, error) {
-	if s := opts.Prefetched.take(dir); s != nil {
-		s.generated = g
-		var keep func(string, *state) bool
-		if keepDiffering {
-			keep = s.keep
-		}
-		if err := s.readWanted(keep); err == nil {
-			return s, nil
-		}
-		// Read again from the start, so that an error is the one a reading without
-		// prefetching reports.
-		s.tree.close()
-	}
-	fsys, err := openDir(dir, opts)
-	if err != nil {
-		return nil, err
-	}
-	s, err := scan(dir, fsys, g, keepDiffering)
-	if err != nil {
-		if fsys != nil {
-			fsys.Close()
-		}
-		return nil, err
-	}
-	return s, nil
+	var err error
+	s.leftovers, err = s.tree.leftovers()
+	return s, err
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -342,21 +343,6 @@ func TestInvalidManifestIsAnError(t *testing.T) {
 	}
 }
 
-func TestApplyRefusesATreeThatChangedSincePlan(t *testing.T) {
-	dir := t.TempDir()
-	mustWrite(t, dir, tree("a", "1\n"), output.Options{})
-	p, err := output.NewPlan(dir, tree("a", "2\n"), output.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "a"), "edited meanwhile\n")
-	before := snapshot(t, dir)
-	if err := p.Apply(); err == nil || !strings.Contains(err.Error(), "changed since") {
-		t.Errorf("Apply: err = %v, want a changed-since error", err)
-	}
-	assertSameTree(t, before, snapshot(t, dir))
-}
-
 func TestOutputPathThatIsAFile(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	writeFile(t, dir, "x")
@@ -382,26 +368,45 @@ func TestUnwritableDirectory(t *testing.T) {
 	assertSameTree(t, before, snapshot(t, dir))
 }
 
-// TestStaleTempsRemoved checks that what a killed write left where new directories go is
-// removed by the next write that publishes a new directory there, backups excepted.
-func TestStaleTempsRemoved(t *testing.T) {
+// TestLeftoversAreReportedThenRemoved checks that what interrupted writes left, a staging
+// directory in DIR or temporary and backup files beside the files (as irsagen wrote them before
+// it staged in one directory), is reported by Diff and removed by the next write, even one that
+// has nothing else to do.
+func TestLeftoversAreReportedThenRemoved(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, ".irsagen-tmp-OLDDIR/clusters/a.yaml"), "stale\n")
-	writeFile(t, filepath.Join(dir, ".irsagen-tmp-OLDFILE"), "stale\n")
-	writeFile(t, filepath.Join(dir, ".irsagen-bak-OLD"), "a user's old file\n")
-	writeFile(t, filepath.Join(dir, "elsewhere/.irsagen-tmp-KEPT"), "not where anything new goes\n")
+	files := []output.File{{Path: "kubernetes/a.yaml", Data: []byte("a\n")}}
+	mustWrite(t, dir, files, output.Options{})
+	left := []string{".irsagen-tmp-OLDDIR/new-0", ".irsagen-tmp-OLDFILE", ".irsagen-bak-OLD", "kubernetes/.irsagen-tmp-X"}
+	for _, p := range left {
+		writeFile(t, filepath.Join(dir, p), "stale\n")
+	}
+	writeFile(t, filepath.Join(dir, "elsewhere/.irsagen-tmp-KEPT"), "not where irsagen writes\n")
 
-	mustWrite(t, dir, []output.File{{Path: "kubernetes/a.yaml", Data: []byte("a\n")}}, output.Options{})
+	d, err := output.Diff(dir, files, output.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{".irsagen-bak-OLD", ".irsagen-tmp-OLDDIR", ".irsagen-tmp-OLDFILE", "kubernetes/.irsagen-tmp-X"}
+	if !d.Differs || !slices.Equal(d.Leftovers, want) || d.Text != "" {
+		t.Errorf("Diff = %+v, want leftovers %v and no file differences", d, want)
+	}
 
+	c := mustWrite(t, dir, files, output.Options{})
+	if !slices.Equal(c.Leftovers, want) || len(c.Created)+len(c.Updated)+len(c.Deleted) > 0 {
+		t.Errorf("changes = %+v, want only the leftovers removed", c)
+	}
 	snap := snapshot(t, dir)
-	for _, gone := range []string{".irsagen-tmp-OLDDIR", ".irsagen-tmp-OLDFILE"} {
+	for _, gone := range want {
 		if _, ok := snap[gone]; ok {
 			t.Errorf("%s is still there", gone)
 		}
 	}
-	for _, kept := range []string{".irsagen-bak-OLD", "elsewhere/.irsagen-tmp-KEPT", "kubernetes/a.yaml"} {
+	for _, kept := range []string{"elsewhere/.irsagen-tmp-KEPT", "kubernetes/a.yaml"} {
 		if _, ok := snap[kept]; !ok {
 			t.Errorf("%s was removed", kept)
 		}
+	}
+	if d, err := output.Diff(dir, files, output.Options{}); err != nil || d.Differs {
+		t.Errorf("after the write, Diff = %+v, %v", d, err)
 	}
 }

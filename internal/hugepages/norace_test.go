@@ -1,5 +1,0 @@
-//go:build !race
-
-package hugepages
-
-const raceEnabled = false
