@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -44,6 +46,14 @@ func runDiff(stdout, stderr io.Writer, prog *progress, opts generator.Options) e
 		return nil
 	}
 	fmt.Fprint(stdout, d.Text)
-	return &exitError{code: ExitFindings, err: fmt.Errorf("%s is stale: %d added, %d changed, %d deleted; run irsagen generate",
-		dir, len(d.Added), len(d.Changed), len(d.Deleted))}
+	left := ""
+	if n := len(d.Leftovers); n > 0 {
+		names := make([]string, n)
+		for i, p := range d.Leftovers {
+			names[i] = filepath.Join(dir, filepath.FromSlash(p))
+		}
+		left = fmt.Sprintf(", %d files left by an interrupted irsagen run (%s)", n, strings.Join(names, ", "))
+	}
+	return &exitError{code: ExitFindings, err: fmt.Errorf("%s is stale: %d added, %d changed, %d deleted%s; run irsagen generate",
+		dir, len(d.Added), len(d.Changed), len(d.Deleted), left)}
 }

@@ -36,8 +36,12 @@ func newGenerate(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return fail(err)
 			}
-			fmt.Fprintf(stdout, "%s: %d created, %d updated, %d deleted, %d unchanged\n", dir,
-				len(changes.Created), len(changes.Updated), len(changes.Deleted), len(changes.Unchanged))
+			left := ""
+			if n := len(changes.Leftovers); n > 0 {
+				left = fmt.Sprintf("; removed %d files left by an interrupted run", n)
+			}
+			fmt.Fprintf(stdout, "%s: %d created, %d updated, %d deleted, %d unchanged%s\n", dir,
+				len(changes.Created), len(changes.Updated), len(changes.Deleted), len(changes.Unchanged), left)
 			return nil
 		},
 	}
