@@ -53,3 +53,28 @@ func TestConcurrentWritesIntoOneDirectory(t *testing.T) {
 		})
 	}
 }
+
+// TestManyDirectoriesFewDescriptors writes, updates and compares a tree of more directories
+// than OpenRoot's FS may hold open, as a fleet of 50,000 ServiceAccounts has more than a process
+// may hold descriptors.
+func TestManyDirectoriesFewDescriptors(t *testing.T) {
+	output.MaxOpenDirs(t, 3)
+	var v1, v2 []output.File
+	for i := range 60 {
+		p := fmt.Sprintf("c%d/ns%02d/sa%02d/kustomization.yaml", i%3, i%7, i)
+		v1 = append(v1, output.File{Path: p, Data: fmt.Appendf(nil, "v1 %d\n", i)})
+		if i%5 != 0 {
+			v2 = append(v2, output.File{Path: p, Data: fmt.Appendf(nil, "v2 %d\n", i)})
+		}
+	}
+	dir := t.TempDir()
+	mustWrite(t, dir, v1, output.Options{})
+	c := mustWrite(t, dir, v2, output.Options{})
+	if len(c.Updated) != 48 || len(c.Deleted) != 12 {
+		t.Errorf("changes = %d updated, %d deleted; want 48, 12", len(c.Updated), len(c.Deleted))
+	}
+	if d, err := output.Diff(dir, v2, output.Options{}); err != nil || d.Differs {
+		t.Errorf("Diff = %+v, %v", d, err)
+	}
+	assertNoBookkeepingFiles(t, snapshot(t, dir))
+}

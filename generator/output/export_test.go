@@ -7,3 +7,10 @@ func Concurrent(fsys FS) FS { return concurrent{fsys} }
 type concurrent struct{ FS }
 
 func (concurrent) concurrent() {}
+
+// MaxOpenDirs sets, for one test, how many directories OpenRoot's FS holds open.
+func MaxOpenDirs(t interface{ Cleanup(func()) }, n int) {
+	old := maxOpenDirs
+	maxOpenDirs = n
+	t.Cleanup(func() { maxOpenDirs = old })
+}

@@ -21,19 +21,52 @@ import (
 // opened this way is held as os.Root holds dir itself: if it is moved, even out of dir, later
 // calls follow it, which only someone who may write at the destination can arrange.
 //
+// At most maxOpenDirs directories are held open at once: when more are, they are all closed
+// between two calls, and opened again as needed. A tree of 50,000 ServiceAccounts has more
+// directories than a process may hold descriptors; the files are handled in path order, so
+// the directories in use are few at any time.
+//
 // It is safe for concurrent use, so that files are read and written by several goroutines.
 func OpenRoot(dir string) (FS, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, err
 	}
-	return rootFS{root: root, mu: new(sync.Mutex), dirs: map[string]*subdir{}}, nil
+	return rootFS{root: root, gate: new(sync.RWMutex), mu: new(sync.Mutex), dirs: map[string]*subdir{}}, nil
 }
+
+// maxOpenDirs bounds the directories rootFS holds open.
+var maxOpenDirs = 512
 
 type rootFS struct {
 	root *os.Root
+	// gate is held shared by every call while it uses a directory's os.Root, and exclusively
+	// to close them all.
+	gate *sync.RWMutex
 	mu   *sync.Mutex        // guards dirs
 	dirs map[string]*subdir // the directories opened or being opened, by slash-separated path
+}
+
+// enter starts a call: it closes the open directories if there are too many, and holds the
+// gate shared until the returned function is called.
+func (r rootFS) enter() (leave func()) {
+	r.mu.Lock()
+	full := len(r.dirs) > maxOpenDirs
+	r.mu.Unlock()
+	if full {
+		r.gate.Lock()
+		r.mu.Lock()
+		for _, sub := range r.dirs {
+			if sub.root != nil {
+				sub.root.Close()
+			}
+		}
+		clear(r.dirs)
+		r.mu.Unlock()
+		r.gate.Unlock()
+	}
+	r.gate.RLock()
+	return r.gate.RUnlock
 }
 
 // subdir is one directory's os.Root, opened on first use. Its own lock makes goroutines that
@@ -92,6 +125,7 @@ func named(err error, base, name string) error {
 }
 
 func (r rootFS) Lstat(name string) (fs.FileInfo, error) {
+	defer r.enter()()
 	d, base, ok := r.at(name)
 	if !ok {
 		return r.root.Lstat(filepath.FromSlash(name))
@@ -101,6 +135,7 @@ func (r rootFS) Lstat(name string) (fs.FileInfo, error) {
 }
 
 func (r rootFS) ReadFile(name string) ([]byte, error) {
+	defer r.enter()()
 	d, base, ok := r.at(name)
 	if !ok {
 		return r.root.ReadFile(filepath.FromSlash(name))
@@ -113,6 +148,7 @@ func (r rootFS) ReadFile(name string) ([]byte, error) {
 // the content. Hashing 18,000 files through ReadFile would allocate as much as the tree they
 // hold, only to throw it away.
 func (r rootFS) readFileInto(name string, buf []byte) ([]byte, error) {
+	defer r.enter()()
 	f, err := r.open(name, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
@@ -143,6 +179,7 @@ func (r rootFS) readFileInto(name string, buf []byte) ([]byte, error) {
 }
 
 func (r rootFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	defer r.enter()()
 	f, err := r.open(name, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
@@ -161,6 +198,7 @@ func (r rootFS) open(name string, flag int, perm fs.FileMode) (*os.File, error) 
 }
 
 func (r rootFS) WriteFile(name string, data []byte, perm fs.FileMode) error {
+	defer r.enter()()
 	f, err := r.open(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return err
@@ -170,6 +208,7 @@ func (r rootFS) WriteFile(name string, data []byte, perm fs.FileMode) error {
 }
 
 func (r rootFS) Sync(name string) error {
+	defer r.enter()()
 	// Opened for writing: Windows flushes only a handle that may write.
 	f, err := r.open(name, os.O_RDWR, 0)
 	if err != nil {
@@ -179,6 +218,7 @@ func (r rootFS) Sync(name string) error {
 }
 
 func (r rootFS) Mkdir(name string, perm fs.FileMode) error {
+	defer r.enter()()
 	d, base, ok := r.at(name)
 	if !ok {
 		return r.root.Mkdir(filepath.FromSlash(name), perm)
@@ -187,6 +227,7 @@ func (r rootFS) Mkdir(name string, perm fs.FileMode) error {
 }
 
 func (r rootFS) Chmod(name string, mode fs.FileMode) error {
+	defer r.enter()()
 	d, base, ok := r.at(name)
 	if !ok {
 		return r.root.Chmod(filepath.FromSlash(name), mode)
@@ -195,6 +236,7 @@ func (r rootFS) Chmod(name string, mode fs.FileMode) error {
 }
 
 func (r rootFS) Rename(oldname, newname string) error {
+	defer r.enter()()
 	d, base, ok := r.at(oldname)
 	if !ok || path.Dir(oldname) != path.Dir(newname) {
 		return r.root.Rename(filepath.FromSlash(oldname), filepath.FromSlash(newname))
@@ -209,6 +251,7 @@ func (r rootFS) Rename(oldname, newname string) error {
 
 // Link makes newname a second name of the file oldname, in the same directory.
 func (r rootFS) Link(oldname, newname string) error {
+	defer r.enter()()
 	d, base, ok := r.at(oldname)
 	if !ok || path.Dir(oldname) != path.Dir(newname) {
 		return r.root.Link(filepath.FromSlash(oldname), filepath.FromSlash(newname))
@@ -222,10 +265,12 @@ func (r rootFS) Link(oldname, newname string) error {
 }
 
 func (r rootFS) RemoveAll(name string) error {
+	defer r.enter()()
 	return r.root.RemoveAll(filepath.FromSlash(name))
 }
 
 func (r rootFS) Remove(name string) error {
+	defer r.enter()()
 	d, base, ok := r.at(name)
 	if !ok {
 		return r.root.Remove(filepath.FromSlash(name))
