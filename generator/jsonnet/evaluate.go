@@ -22,6 +22,15 @@ const (
 	// DefaultMaxMemory bounds the heap of a worker process. A policy document is a few
 	// kilobytes; a template that needs a gigabyte is broken.
 	DefaultMaxMemory = 1 << 30
+	// DefaultMaxOutput bounds one job's document, as JSON. IAM allows 10,240 characters for
+	// all of a role's inline policies; the margin is for whitespace and for the quota checks,
+	// which say which quota a document breaks. The parent keeps every document until the plan
+	// is built, so without a bound, templates whose large output depends on the role could
+	// exhaust its memory.
+	DefaultMaxOutput = 256 << 10
+	// DefaultTotalTimeout bounds a whole Evaluate call, however many jobs each stay within
+	// Timeout.
+	DefaultTotalTimeout = time.Minute
 )
 
 // Job is one template to evaluate into a policy document.
@@ -43,10 +52,12 @@ type Job struct {
 // Evaluator evaluates policy templates under one config directory. The zero value of each limit
 // means its default.
 type Evaluator struct {
-	Root      string        // the config's directory; templates cannot read outside it
-	Timeout   time.Duration // per job; a job's clock starts when the previous one finishes
-	MaxStack  int           // Jsonnet stack frames
-	MaxMemory int64         // bytes of heap for each worker process
+	Root         string        // the config's directory; templates cannot read outside it
+	Timeout      time.Duration // per job; a job's clock starts when the previous one finishes
+	TotalTimeout time.Duration // for all the jobs of one Evaluate call
+	MaxStack     int           // Jsonnet stack frames
+	MaxMemory    int64         // bytes of heap for each worker process
+	MaxOutput    int           // bytes of one job's document, as JSON
 
 	workers int // worker processes; 0 lets workerCount decide (tests set it)
 }
@@ -55,8 +66,9 @@ type Evaluator struct {
 // decoded from JSON with numbers as json.Number.
 //
 // It returns no documents if any job fails. The error then joins (errors.Join) the *Error of
-// each failed job, in job order, each distinct error once. A job that overruns its deadline or
-// the memory ceiling stops the evaluation: the jobs evaluated after it (in an order that does not
+// each failed job, in job order, each distinct error once, with the jobs that failed with it
+// (Error.Jobs). A job that overruns its deadline, the run's TotalTimeout or the memory
+// ceiling stops the evaluation: the jobs evaluated after it (in an order that does not
 // depend on the order of jobs) report nothing. Any other error (an unreadable Root, a worker that
 // cannot start) is not an *Error.
 //
@@ -78,13 +90,14 @@ func (e *Evaluator) Evaluate(jobs []Job) ([]map[string]any, error) {
 		Root:      root,
 		MaxStack:  orDefault(e.MaxStack, DefaultMaxStack),
 		MaxMemory: orDefault(e.MaxMemory, DefaultMaxMemory),
+		MaxOutput: orDefault(e.MaxOutput, DefaultMaxOutput),
 		Tasks:     tasks,
 	}
 	workers := e.workers
 	if workers == 0 {
 		workers = workerCount(len(tasks))
 	}
-	responses, err := runWorkers(req, orDefault(e.Timeout, DefaultTimeout), workers)
+	responses, err := runWorkers(req, orDefault(e.Timeout, DefaultTimeout), orDefault(e.TotalTimeout, DefaultTotalTimeout), workers)
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +186,7 @@ func encodeJobs(jobs []Job) (tasks []task, taskOf []int, err error) {
 	for i, job := range jobs {
 		t, err := encodeJob(job)
 		if err != nil {
+			err.Jobs = []int{i}
 			return nil, nil, err
 		}
 		key := t.File + "\x00" + string(t.Args) + "\x00" + string(t.Context)
@@ -195,7 +209,7 @@ func encodeJobs(jobs []Job) (tasks []task, taskOf []int, err error) {
 	return tasks, taskOf, nil
 }
 
-func encodeJob(job Job) (task, error) {
+func encodeJob(job Job) (task, *Error) {
 	args, err := json.Marshal(job.Args) // map keys come out sorted, here and in nested maps
 	if err != nil {
 		// Name the argument, which json's message does not.

@@ -20,10 +20,15 @@ func workerCount(n int) int {
 // sorted tasks (so that tasks likely to share a memo entry share a worker), and returns one
 // response per task, nil for a task that was not evaluated.
 //
+// All of them stop when total has passed since the call (expired is closed then).
+//
 // When a task stops its worker (deadline, memory, crash), every response from that task on is
 // dropped, in every worker. What remains is exactly what one worker running all tasks in order
 // would have returned, so the errors a run reports do not depend on the number of CPUs.
-func runWorkers(req request, timeout time.Duration, workers int) ([]*response, error) {
+func runWorkers(req request, timeout, total time.Duration, workers int) ([]*response, error) {
+	expired := make(chan struct{})
+	timer := time.AfterFunc(total, func() { close(expired) })
+	defer timer.Stop()
 	n := len(req.Tasks)
 	workers = min(max(workers, 1), n)
 	out := make([]*response, n)
@@ -35,7 +40,7 @@ func runWorkers(req request, timeout time.Duration, workers int) ([]*response, e
 		wg.Go(func() {
 			sub := req
 			sub.Tasks = req.Tasks[start:end]
-			rs, stopped, err := runWorker(sub, timeout)
+			rs, stopped, err := runWorker(sub, timeout, total, expired)
 			stopAt[w] = n
 			if err != nil {
 				errs[w] = err

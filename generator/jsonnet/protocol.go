@@ -6,7 +6,7 @@ import "encoding/json"
 // value is protocolVersion, so that a worker and its parent are always the same build.
 const (
 	workerEnv       = "IRSAGEN_JSONNET_WORKER"
-	protocolVersion = "1"
+	protocolVersion = "2"
 )
 
 // request is what the parent writes to a worker's stdin: every task of one Evaluate call.
@@ -14,6 +14,7 @@ type request struct {
 	Root      string // absolute path of the config directory
 	MaxStack  int
 	MaxMemory int64
+	MaxOutput int // bytes of one task's document
 	Tasks     []task
 }
 

@@ -16,10 +16,10 @@ import (
 const startTimeout = time.Minute
 
 // runWorker runs req's tasks in a worker process and returns their responses in task order.
-// When a task overruns timeout, or the worker dies, the responses stop there, the last one is
+// When a task overruns timeout, the run overruns total (expired is closed), or the worker dies, the responses stop there, the last one is
 // that task's error, and stopped is true; the worker is gone either way when runWorker returns.
 // An error means the worker could not run at all.
-func runWorker(req request, timeout time.Duration) (responses []response, stopped bool, err error) {
+func runWorker(req request, timeout, total time.Duration, expired <-chan struct{}) (responses []response, stopped bool, err error) {
 	w, err := startWorker(req)
 	if err != nil {
 		return nil, false, err
@@ -51,6 +51,13 @@ func runWorker(req request, timeout time.Duration) (responses []response, stoppe
 				return responses, true, nil
 			}
 			deadline.Reset(timeout)
+		case <-expired:
+			w.kill()
+			return append(responses, response{Err: &Error{
+				File: running,
+				Message: fmt.Sprintf("the policy templates did not finish within %v in all; this one was being evaluated "+
+					"when the time ran out; look for templates that each take long", total),
+			}}), true, nil
 		case <-deadline.C:
 			w.kill()
 			return append(responses, response{Err: &Error{

@@ -100,3 +100,47 @@ func TestStoppedWorkerTruncatesEveryWorker(t *testing.T) {
 		}
 	}
 }
+
+// TestRunMeetsItsTotalDeadline gives several slow jobs, each within its own deadline, a run
+// deadline they cannot all meet: the run stops at it, naming the job being evaluated then, with
+// its index among the jobs.
+func TestRunMeetsItsTotalDeadline(t *testing.T) {
+	slow := "local spin(n) = if n == 0 then 0 else spin(n - 1) tailstrict;\n" +
+		"function(n) {Version: '2012-10-17', Sid: std.toString(spin(4000000) + n)}"
+	dir := configDir(t, map[string]string{"policies/slow.jsonnet": slow})
+	var jobs []Job
+	for i := range 8 {
+		jobs = append(jobs, Job{File: "policies/slow.jsonnet", Args: map[string]any{"n": i}})
+	}
+	e := &Evaluator{Root: dir, Timeout: 30 * time.Second, TotalTimeout: 500 * time.Millisecond, workers: 1}
+	start := time.Now()
+	_, err := e.Evaluate(jobs)
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("the run took %v, far past its deadline", took)
+	}
+	var je *Error
+	if !errors.As(err, &je) || je.File != "policies/slow.jsonnet" || len(je.Jobs) != 1 {
+		t.Fatalf("err = %v (%#v), want an *Error naming the slow template and its job", err, je)
+	}
+	wantContains(t, err.Error(), "did not finish within 500ms in all")
+}
+
+// TestOutputIsBounded makes a template return a document larger than MaxOutput: the job fails,
+// and the error names the template and the job that used it.
+func TestOutputIsBounded(t *testing.T) {
+	dir := configDir(t, map[string]string{
+		"policies/small.jsonnet": "{Version: '2012-10-17'}",
+		"policies/huge.jsonnet":  "function(n) {Version: '2012-10-17', Sid: std.join('', ['x' for i in std.range(1, n)])}",
+	})
+	e := &Evaluator{Root: dir, MaxOutput: 1000}
+	_, err := e.Evaluate([]Job{
+		{File: "policies/small.jsonnet"},
+		{File: "policies/huge.jsonnet", Args: map[string]any{"n": 500}},
+		{File: "policies/huge.jsonnet", Args: map[string]any{"n": 5000}},
+	})
+	var je *Error
+	if !errors.As(err, &je) || je.File != "policies/huge.jsonnet" || len(je.Jobs) != 1 || je.Jobs[0] != 2 {
+		t.Fatalf("err = %v (%#v), want an *Error for job 2", err, je)
+	}
+	wantContains(t, err.Error(), "the template's output is 5045 bytes, more than the 1000 allowed")
+}

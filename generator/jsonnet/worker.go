@@ -58,7 +58,14 @@ func serve(version string, in io.Reader, out, errOut io.Writer) int {
 	go guardMemory(req.MaxMemory, r)
 	s := newSession(root, req.MaxStack)
 	for i, t := range req.Tasks {
-		if err := r.send(s.evaluate(i, t)); err != nil {
+		resp := s.evaluate(i, t)
+		if n := len(resp.Document); req.MaxOutput > 0 && n > req.MaxOutput {
+			// Not sent: the parent keeps every document until the plan is built.
+			resp = response{Err: &Error{File: t.File, Message: fmt.Sprintf("the template's output is %d bytes, "+
+				"more than the %d allowed; an IAM policy document has at most 10,240 characters, "+
+				"so look for a list or string built from the role's context that grows without bound", n, req.MaxOutput)}}
+		}
+		if err := r.send(resp); err != nil {
 			fmt.Fprintf(errOut, "jsonnet worker: writing a response: %v\n", err)
 			return workerFailed
 		}

@@ -152,9 +152,25 @@ func (b *builder) templateError(err error) {
 	for _, e := range errs {
 		var je *jsonnet.Error
 		if errors.As(e, &je) {
+			if j, ok := b.namedPolicyJob(je); ok && je.Line == 0 {
+				// No position in a Jsonnet file (a deadline, a memory or output bound, a file
+				// that cannot be read): the error is the irsa.yaml entry's that names the file.
+				b.errorf(b.templatePos(j), "policy %s (%s): %s", j.name, j.job.File, je.Diagnostic().Message)
+				continue
+			}
 			b.templateDiagnostics(je)
 			continue
 		}
 		b.failure = errors.Join(b.failure, fmt.Errorf("evaluating policy templates: %w", e))
 	}
+}
+
+// namedPolicyJob is the first job of a named Jsonnet policy that failed with je.
+func (b *builder) namedPolicyJob(je *jsonnet.Error) (templateJob, bool) {
+	for _, i := range je.Jobs {
+		if i < len(b.jobs) && b.jobs[i].policy != nil {
+			return b.jobs[i], true
+		}
+	}
+	return templateJob{}, false
 }
