@@ -17,7 +17,9 @@
 //     absolute path nor a symbolic link can reach a file outside it; 'irsagen/...' is the
 //     built-in library (importer.go);
 //   - the Jsonnet stack is bounded (MaxStack), so deep recursion fails with a positioned error;
-//   - each job has a deadline (Timeout) and each worker a memory ceiling (MaxMemory).
+//   - each job has a deadline (Timeout), the whole call one too (TotalTimeout), each worker a
+//     memory ceiling (MaxMemory) and each document a size bound (MaxOutput), checked in the
+//     worker so that the parent never holds an oversized result.
 //
 // # Why child processes
 //
