@@ -78,3 +78,28 @@ func BenchmarkDiff(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkUpdate rewrites every file of an up-to-date tree, alternating between two versions
+// of it, as a change to a default that every file shows would.
+func BenchmarkUpdate(b *testing.B) {
+	for _, n := range synth.Sizes {
+		b.Run(fmt.Sprintf("sa=%d", n), func(b *testing.B) {
+			files, dir := upToDate(b, n)
+			versions := [2][]output.File{files, make([]output.File, len(files))}
+			for i, f := range files {
+				versions[1][i] = output.File{Path: f.Path, Data: append([]byte("# v2\n"), f.Data...)}
+			}
+			i := 1
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				flushDisk()
+				b.StartTimer()
+				if _, err := output.Write(dir, versions[i%2], output.Options{}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
