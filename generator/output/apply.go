@@ -177,7 +177,7 @@ func publish(j *journal, t *tree, tmp staging, steps []step) error {
 		bak := ""
 		if st.old.kind == regular {
 			bak = tmp.old(i)
-			if err := j.keep(st.path, bak); err != nil {
+			if err := j.keep(st.path, bak, st.old.mode); err != nil {
 				return err
 			}
 		}

@@ -456,3 +456,37 @@ func TestChangeOrder(t *testing.T) {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestNoHardLinks checks a filesystem that refuses hard links, as some network and FAT
+// filesystems do: the files replaced or deleted are kept as copies instead, the write succeeds,
+// and a failure after them is still undone.
+func TestNoHardLinks(t *testing.T) {
+	noLinks := func(f *faultFS) output.Options {
+		opts := f.options()
+		open := opts.OpenFS
+		opts.OpenFS = func(dir string) (output.FS, error) {
+			fsys, err := open(dir)
+			return linklessFS{fsys}, err
+		}
+		return opts
+	}
+	dir := setUpScenario(t)
+	mustWrite(t, dir, scenarioAfter, noLinks(&faultFS{fail: func(int, string, string) bool { return false }}))
+	assertWritten(t, dir, scenarioAfter)
+	if m := snapshot(t, dir)["update.yaml"].mode.Perm(); m != 0o600 {
+		t.Errorf("update.yaml mode = %v, want 0600 kept", m)
+	}
+
+	dir = setUpScenario(t)
+	before := snapshot(t, dir)
+	f := &faultFS{fail: func(_ int, op, name string) bool { return op == "rename" && strings.HasSuffix(name, output.ManifestName) }}
+	_, err := output.Write(dir, scenarioAfter, noLinks(f))
+	assertRolledBack(t, 0, f, err, dir, before)
+}
+
+// linklessFS refuses hard links as a filesystem without them does.
+type linklessFS struct{ output.FS }
+
+func (linklessFS) Link(oldname, newname string) error {
+	return &os.LinkError{Op: "link", Old: oldname, New: newname, Err: syscall.EPERM}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"syscall"
 )
 
 // Names that a write gives its own files in DIR: the staging directory of a write in progress
@@ -90,10 +91,21 @@ func (j *journal) stage(tmp string, data []byte, perm fs.FileMode, exact bool) e
 	return err
 }
 
-// keep gives the file name the second name bak, so that the file survives name being replaced
-// or removed, and undoing that is a rename back.
-func (j *journal) keep(name, bak string) error {
-	if err := j.fsys.Link(name, bak); err != nil {
+// keep gives the file name, whose permissions are perm, the second name bak, so that the file
+// survives name being replaced or removed, and undoing that is a rename back. Where the
+// filesystem or the kernel refuses a hard link (some network and FAT filesystems, and Linux's
+// protected_hardlinks for a file of another user), bak is a copy instead, flushed to disk like
+// any file that may have to take the place of another.
+func (j *journal) keep(name, bak string, perm fs.FileMode) error {
+	err := j.fsys.Link(name, bak)
+	if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP) || errors.Is(err, syscall.EMLINK) ||
+		errors.Is(err, errors.ErrUnsupported) {
+		var data []byte
+		if data, err = j.fsys.ReadFile(name); err == nil {
+			return j.stage(bak, data, perm, true)
+		}
+	}
+	if err != nil {
 		return err
 	}
 	j.push("remove backup "+bak, func() error { return removeIfExists(j.fsys, bak) })
