@@ -479,7 +479,9 @@ func TestNoHardLinks(t *testing.T) {
 
 	dir = setUpScenario(t)
 	before := snapshot(t, dir)
-	f := &faultFS{fail: func(_ int, op, name string) bool { return op == "rename" && strings.HasSuffix(name, output.ManifestName) }}
+	f := &faultFS{fail: func(_ int, op, name string) bool {
+		return op == "rename" && strings.HasSuffix(name, output.ManifestName)
+	}}
 	_, err := output.Write(dir, scenarioAfter, noLinks(f))
 	assertRolledBack(t, 0, f, err, dir, before)
 }
