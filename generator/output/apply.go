@@ -29,10 +29,10 @@ const newFilePerm = 0o644
 // phases (commit): remove what interrupted runs left; stage every new file in a staging
 // directory in DIR; publish, renaming each staged file over its path after giving the file it
 // replaces or deletes a second name (a hard link) in the staging directory, the manifest last;
-// and, once the manifest is in place, remove the staging directory. A reader of any path sees the old file or
-// the new one, never neither, even if the process is killed. If any step before the manifest is
-// in place fails, every step done is undone, DIR (created if it did not exist) ends as it was,
-// and the error says so.
+// and, once the manifest is in place, remove the staging directory. A reader of any path sees
+// the old file or the new one, never neither, even if the process is killed. If any step before
+// the manifest is in place fails, every step done is undone, DIR (created if it did not exist)
+// ends as it was, and the error says so.
 func Write(dir string, files []File, opts Options) (Changes, error) {
 	want, err := checkFiles(files)
 	if err != nil {
@@ -122,10 +122,14 @@ func commit(dir string, fsys FS, t *tree, steps []step, leftovers []string) erro
 		what := describe(err)
 		if rbErr := j.rollback(); rbErr != nil {
 			return fmt.Errorf("%s: writing failed: %w\nundoing the write failed too, so some files may hold their new "+
-				"content; the files they replaced are kept in %s; run irsagen generate again, "+
-				"or restore the directory from git:\n%v", dir, what, tmp, rbErr)
+				"content; the files they replaced are kept in %s until the next irsagen generate, which "+
+				"completes the write; or restore the directory from git:\n%v", dir, what, tmp, rbErr)
 		}
-		return fmt.Errorf("%s: writing failed, nothing was changed: %w", dir, what)
+		nothing := "nothing was changed"
+		if len(leftovers) > 0 {
+			nothing += " but the removal of what an interrupted run had left"
+		}
+		return fmt.Errorf("%s: writing failed, %s: %w", dir, nothing, what)
 	}
 	// The write is complete; what is left in the staging directory is the backups.
 	if err := fsys.RemoveAll(string(tmp)); err != nil {
