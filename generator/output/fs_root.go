@@ -21,10 +21,10 @@ import (
 // opened this way is held as os.Root holds dir itself: if it is moved, even out of dir, later
 // calls follow it, which only someone who may write at the destination can arrange.
 //
-// At most maxOpenDirs directories are held open at once: when more are, they are all closed
-// between two calls, and opened again as needed. A tree of 50,000 ServiceAccounts has more
-// directories than a process may hold descriptors; the files are handled in path order, so
-// the directories in use are few at any time.
+// At most maxOpenDirs directories are held open at once, half of the descriptors the process may
+// have: when more are, they are all closed between two calls, and opened again as needed. A
+// tree of 50,000 ServiceAccounts can have more directories than a process may hold descriptors;
+// the files are handled in path order, so that the directories in use are few at any time.
 //
 // It is safe for concurrent use, so that files are read and written by several goroutines.
 func OpenRoot(dir string) (FS, error) {
@@ -36,7 +36,7 @@ func OpenRoot(dir string) (FS, error) {
 }
 
 // maxOpenDirs bounds the directories rootFS holds open.
-var maxOpenDirs = 512
+var maxOpenDirs = descriptorBudget()
 
 type rootFS struct {
 	root *os.Root

@@ -227,6 +227,7 @@ func (t *tree) leftovers() ([]string, error) {
 			dirs = append(dirs, p)
 		}
 	}
+	slices.Sort(dirs) // a directory's subdirectories one after the other: see OpenRoot
 	found := make([][]string, len(dirs))
 	err := forEach(len(dirs), workersFor(t.fsys), func(i int) error {
 		entries, err := t.fsys.ReadDir(dirs[i])
