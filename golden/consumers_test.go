@@ -24,7 +24,7 @@ func checkConsumers(t *testing.T, res *generator.Result) {
 	for _, f := range res.Files {
 		files[f.Path] = f.Data
 	}
-	for _, f := range overlay.Check(res.Plan, res.Files, res.OutDir) {
+	for _, f := range overlay.Verify(res.Plan, res.Files, res.OutDir) {
 		t.Errorf("overlay: %s", f)
 	}
 	tree := readTemplates(t, files)
@@ -207,7 +207,7 @@ func checkServiceAccounts(t *testing.T, cfg *config.Config, files map[string][]b
 				t.Errorf("%s: %s may assume %s", p, other.what, arn)
 			}
 		}
-		for _, f := range trust.Check(role.trust) {
+		for _, f := range trust.Audit(role.trust) {
 			t.Errorf("%s: trust policy of %s: %s", p, arn, f)
 		}
 	}

@@ -174,7 +174,7 @@ func checkAssociation(t *testing.T, key string, a deployedAssociation, b trust.P
 	if decide(a.targetARN, trust.ChainRequests(other, b)) == trust.Allow {
 		t.Errorf("%s: role %s may assume target %s", key, other, a.targetARN)
 	}
-	for _, f := range trust.Check(tree.roles[a.targetARN].trust) {
+	for _, f := range trust.Audit(tree.roles[a.targetARN].trust) {
 		t.Errorf("%s: trust policy of %s: %s", key, a.targetARN, f)
 	}
 }

@@ -38,7 +38,7 @@ func newValidate(stdout io.Writer) *cobra.Command {
 				return fail(err)
 			}
 			warnMoves(cmd.ErrOrStderr(), res.Plan)
-			findings := append(res.Lint.Diagnostics(), generator.Check(res)...)
+			findings := append(res.Lint.Diagnostics(), generator.Verify(res)...)
 			if len(findings) == 0 {
 				fmt.Fprintf(stdout, "%s: valid; %s, %s, %s\n", res.Config.Path,
 					count(len(res.Plan.Roles), "role"), count(len(res.Plan.Stacks), "stack"), count(len(res.Plan.Clusters), "cluster"))

@@ -32,7 +32,7 @@ const maxFuzzTime = 2 * time.Second
 // pipeline up to the trust policies. It asserts that nothing panics, that each input finishes
 // in bounded time, that a rejection is a positioned diagnostic list, and that every config the
 // loader and validator accept yields roles whose rendered trust policies obey every rule of
-// trust.Check: no config can talk irsagen into a trust policy that admits more than one
+// trust.Audit: no config can talk irsagen into a trust policy that admits more than one
 // ServiceAccount.
 //
 // Seeds are in testdata/fuzz/FuzzLoad (alias bombs, deep nesting, huge numbers, YAML 1.1
@@ -98,7 +98,7 @@ func checkPipeline(t *testing.T, dir string, data []byte) (templates bool) {
 		if err := dec.Decode(&decoded); err != nil {
 			t.Fatalf("role %s: %v", r.Name, err)
 		}
-		if findings := trust.Check(decoded); len(findings) > 0 {
+		if findings := trust.Audit(decoded); len(findings) > 0 {
 			var msgs []string
 			for _, f := range findings {
 				msgs = append(msgs, f.String())

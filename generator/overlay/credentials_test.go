@@ -39,7 +39,7 @@ func TestCredentialsCheckJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	const job = "kubernetes/clusters/prod/credentials-check/shop/app.yaml"
-	if f := overlay.Check(res.Plan, res.Files, res.OutDir); len(f) > 0 {
+	if f := overlay.Verify(res.Plan, res.Files, res.OutDir); len(f) > 0 {
 		t.Fatalf("the rendered tree has findings: %v", f)
 	}
 	found := false
@@ -73,7 +73,7 @@ func TestCredentialsCheckJobs(t *testing.T) {
 				}
 			}
 			var all []string
-			for _, f := range overlay.Check(res.Plan, files, res.OutDir) {
+			for _, f := range overlay.Verify(res.Plan, files, res.OutDir) {
 				all = append(all, f.String())
 			}
 			if !strings.Contains(strings.Join(all, "\n"), tt.want) {

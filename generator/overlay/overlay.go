@@ -48,8 +48,8 @@ func build(fs *layeredFS, dir string) (resmap.ResMap, []string, error) {
 	return m, warnings, err
 }
 
-// Check builds every cluster overlay of the plan and reports what does not match it.
-func Check(p *plan.Plan, files []output.File, outDir string) []Finding {
+// Verify builds every cluster overlay of the plan and reports what does not match it.
+func Verify(p *plan.Plan, files []output.File, outDir string) []Finding {
 	var findings []Finding
 	// One filesystem and one index for every cluster: the tree is the same for all of them.
 	fs, err := layered(files, outDir)

@@ -105,7 +105,7 @@ func (c *checker) role(r *plan.Role) {
 		c.errorf(pos, "role %s has no bound ServiceAccount; nothing could assume it", r.Name)
 	}
 	trustPolicy := render.TrustPolicy(r)
-	for _, f := range trust.Check(trustPolicy) {
+	for _, f := range trust.Audit(trustPolicy) {
 		if f.Rule == trust.RulePodIdentityUnscoped && chainsWithoutTags(r) {
 			continue
 		}

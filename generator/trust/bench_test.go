@@ -24,7 +24,7 @@ func BenchmarkCheck(b *testing.B) {
 	doc := map[string]any{"Version": "2012-10-17", "Statement": statements}
 	b.ReportAllocs()
 	for b.Loop() {
-		if fs := Check(doc); len(fs) > 0 {
+		if fs := Audit(doc); len(fs) > 0 {
 			b.Fatal(fs)
 		}
 	}

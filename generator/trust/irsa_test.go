@@ -93,7 +93,7 @@ func TestIRSATrustPolicy(t *testing.T) {
 	for _, cl := range clusters {
 		doc := irsaPolicy(t, cl.provider, cl.issuer, sub, aud)
 		t.Run(cl.name+"/rules", func(t *testing.T) {
-			if fs := Check(doc); len(fs) != 0 {
+			if fs := Audit(doc); len(fs) != 0 {
 				t.Errorf("Check found %v", fs)
 			}
 		})
@@ -132,7 +132,7 @@ func TestIRSAMultiCluster(t *testing.T) {
 			"Condition": {"StringEquals": {"%s:sub": %q, "%s:aud": "sts.amazonaws.com"}}}`, provider, issuer, sub, issuer)
 	}
 	doc := mustJSON(t, `{"Version": "2012-10-17", "Statement": [`+stmt(providerA, issuerA)+`, `+stmt(providerB, issuerB)+`]}`)
-	if fs := Check(doc); len(fs) != 0 {
+	if fs := Audit(doc); len(fs) != 0 {
 		t.Errorf("Check found %v", fs)
 	}
 	for i, provider := range []string{providerA, providerB} {

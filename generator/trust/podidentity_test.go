@@ -170,7 +170,7 @@ func TestChainTrust(t *testing.T) {
 func TestCheckPodIdentityAndChain(t *testing.T) {
 	rules := func(doc any) []string {
 		var out []string
-		for _, f := range Check(doc) {
+		for _, f := range Audit(doc) {
 			out = append(out, f.Rule)
 		}
 		return out

@@ -48,10 +48,10 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s: Statement[%d]: %s", f.Rule, f.Statement, f.Message)
 }
 
-// Check returns every rule the trust policy doc breaks, in statement order; none means the policy
+// Audit returns every rule the trust policy doc breaks, in statement order; none means the policy
 // admits only the ServiceAccounts its statements name. doc is decoded JSON or YAML, in any of the
 // shapes Evaluate accepts.
-func Check(doc any) []Finding {
+func Audit(doc any) []Finding {
 	p, err := parsePolicy(doc)
 	if err != nil {
 		return []Finding{{Rule: RuleMalformed, Statement: -1, Message: err.Error()}}

@@ -78,8 +78,8 @@ func both(bends ...func(map[string]any)) func(map[string]any) {
 	}
 }
 
-// TestCheckRules gives each rule a document that breaks it and a close one that does not.
-func TestCheckRules(t *testing.T) {
+// TestAuditRules gives each rule a document that breaks it and a close one that does not.
+func TestAuditRules(t *testing.T) {
 	sub, aud := ruleIssuer+":sub", ruleIssuer+":aud"
 	tests := []struct {
 		rule    string
@@ -209,7 +209,7 @@ func TestCheckRules(t *testing.T) {
 	for _, tc := range tests {
 		covered[tc.rule] = true
 		t.Run(tc.rule, func(t *testing.T) {
-			tripped := Check(tc.trips)
+			tripped := Audit(tc.trips)
 			f, ok := findRule(tripped, tc.rule)
 			if !ok {
 				t.Fatalf("Check did not report %s; findings: %v", tc.rule, tripped)
@@ -217,7 +217,7 @@ func TestCheckRules(t *testing.T) {
 			if !strings.Contains(f.Message, tc.message) {
 				t.Errorf("message %q does not contain %q", f.Message, tc.message)
 			}
-			if passed := Check(tc.passes); hasRule(passed, tc.rule) {
+			if passed := Audit(tc.passes); hasRule(passed, tc.rule) {
 				t.Errorf("Check reported %s on the passing document: %v", tc.rule, passed)
 			}
 		})
@@ -264,11 +264,11 @@ func TestRuleIDsAreUniqueAndShort(t *testing.T) {
 }
 
 func TestCheckGoodPolicyHasNoFindings(t *testing.T) {
-	if fs := Check(doc()); len(fs) != 0 {
-		t.Errorf("Check(good) = %v", fs)
+	if fs := Audit(doc()); len(fs) != 0 {
+		t.Errorf("Audit(good) = %v", fs)
 	}
 	// A single statement and a bare list are policies too.
-	if fs := Check(goodStatement()); len(fs) != 0 {
+	if fs := Audit(goodStatement()); len(fs) != 0 {
 		t.Errorf("Check(statement) = %v", fs)
 	}
 }
@@ -289,10 +289,10 @@ func TestCheckSingleLabelIssuer(t *testing.T) {
 		}
 	}
 	for _, issuer := range []string{"0", "issuer", "Issuer"} {
-		if fs := Check(policy(issuer, "sub", "aud")); len(fs) != 0 {
-			t.Errorf("issuer %q: Check(good) = %v", issuer, fs)
+		if fs := Audit(policy(issuer, "sub", "aud")); len(fs) != 0 {
+			t.Errorf("issuer %q: Audit(good) = %v", issuer, fs)
 		}
-		fs := Check(policy(issuer, "aud"))
+		fs := Audit(policy(issuer, "aud"))
 		if len(fs) != 1 || fs[0].Rule != RuleSubMissing {
 			t.Errorf("issuer %q without sub: Check = %v, want only %s", issuer, fs, RuleSubMissing)
 		}
@@ -300,7 +300,7 @@ func TestCheckSingleLabelIssuer(t *testing.T) {
 	// Another bare prefix is still a service's key, not a claim of this issuer.
 	st := policy("issuer", "sub", "aud")
 	st["Condition"].(map[string]any)["StringEquals"].(map[string]any)["other:sub"] = "x"
-	if fs := Check(st); len(fs) != 0 {
+	if fs := Audit(st); len(fs) != 0 {
 		t.Errorf("Check with other:sub = %v", fs)
 	}
 }
@@ -311,7 +311,7 @@ func TestCheckReportsEveryFindingInStatementOrder(t *testing.T) {
 		both(put("Principal", "*"), put("Action", "sts:*"), deleteCondition(ruleIssuer+":sub")),
 		both(deleteCondition(ruleIssuer+":aud"), setCondition("ForAnyValue:StringEquals", ruleIssuer+":sub", "x")),
 	)
-	got := Check(bad)
+	got := Audit(bad)
 	var ids []string
 	var statements []int
 	for _, f := range got {
@@ -330,7 +330,7 @@ func TestCheckReportsEveryFindingInStatementOrder(t *testing.T) {
 	}
 	// The same document must give the same findings, whatever order its maps iterate in.
 	for range 20 {
-		if again := Check(bad); !reflect.DeepEqual(again, got) {
+		if again := Audit(bad); !reflect.DeepEqual(again, got) {
 			t.Fatalf("Check is not deterministic:\n%v\n%v", got, again)
 		}
 	}
