@@ -185,7 +185,7 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 	// that change set is what the checks below look at.
 	if sr.Action == ActionRecreate {
 		opts.Progress("%s: deleting the stack that failed to create", sr.Name)
-		if err := deleteStack(ctx, sr.acc, sr.Name, opts); err != nil {
+		if err := deleteStack(ctx, sr.acc, sr.Name, types.StackStatusRollbackComplete, opts); err != nil {
 			return fail(err, nil)
 		}
 		sr.Status = ""
@@ -275,7 +275,7 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 
 func deleteOrphan(ctx context.Context, o *Orphan, opts *Options) *Outcome {
 	opts.Progress("%s: deleting orphan in account %s", o.Name, o.Account)
-	if err := deleteStack(ctx, o.acc, o.id, opts); err != nil {
+	if err := deleteStack(ctx, o.acc, o.id, "", opts); err != nil {
 		opts.Progress("%s: failed: %v", o.Name, err)
 		return &Outcome{Stack: o.Name, Outcome: OutcomeFailed, Reason: err.Error(), Events: failureEvents(ctx, o.acc, o.id)}
 	}

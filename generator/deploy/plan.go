@@ -341,16 +341,23 @@ func Discard(ctx context.Context, r *Review, opts Options) {
 }
 
 func discard(ctx context.Context, sr *StackReview, opts *Options) {
+	defer func() { sr.changeSetID, sr.ChangeSet, sr.created = "", "", false }()
 	if sr.created {
 		// Deleting the stack that holds only the change set deletes both. It is waited for, so
 		// that an apply right after finds no stack rather than one being deleted.
-		if err := deleteStack(ctx, sr.acc, sr.Name, opts); err != nil {
-			opts.Progress("%s: could not delete the empty stack made for the plan: %v", sr.Name, err)
+		err := deleteStack(ctx, sr.acc, sr.Name, types.StackStatusReviewInProgress, opts)
+		var changed *changedError
+		if !errors.As(err, &changed) {
+			if err != nil {
+				opts.Progress("%s: could not delete the empty stack made for the plan: %v", sr.Name, err)
+			}
+			return
 		}
-	} else if _, err := sr.acc.cfn.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: aws.String(sr.Name), ChangeSetName: aws.String(sr.changeSetID)}); err != nil && !notFound(err) {
+		// Another run has deployed into it since: only the change set is this run's to delete.
+	}
+	if _, err := sr.acc.cfn.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: aws.String(sr.Name), ChangeSetName: aws.String(sr.changeSetID)}); err != nil && !notFound(err) {
 		opts.Progress("%s: could not delete change set %s: %v", sr.Name, sr.ChangeSet, err)
 	}
-	sr.changeSetID, sr.ChangeSet, sr.created = "", "", false
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -79,7 +79,7 @@ func refactor(ctx context.Context, moves []move, opts *Options) (involved []*Sta
 		}
 		if live != nil && live.StackStatus == types.StackStatusReviewInProgress {
 			// Made to hold a change set; the refactor creates the stack itself.
-			if err := deleteStack(ctx, acc, s.Name, opts); err != nil {
+			if err := deleteStack(ctx, acc, s.Name, types.StackStatusReviewInProgress, opts); err != nil {
 				return involved, err
 			}
 			live = nil

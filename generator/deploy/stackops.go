@@ -49,16 +49,22 @@ func waitStack(ctx context.Context, acc *account, name string, opts *Options) (*
 	}
 }
 
-// deleteStack lifts termination protection, deletes a stack and waits until it is gone. A stack
-// that is not there is deleted already.
-func deleteStack(ctx context.Context, acc *account, name string, opts *Options) error {
-	// Only a protected stack has its protection lifted: a stack made to hold a change set, or
-	// one whose create failed, may not take the call.
+// deleteStack deletes a stack and waits until it is gone. A stack that is not there is deleted
+// already. With only set, the stack is deleted only while its status is that one (the status a
+// look moments ago saw), never with its termination protection lifted: another run may have
+// deployed into it since. Without, it is an orphan that the user asked to delete, and its
+// termination protection is lifted.
+func deleteStack(ctx context.Context, acc *account, name string, only types.StackStatus, opts *Options) error {
 	live, err := describeStack(ctx, acc, name)
 	if err != nil || live == nil {
 		return err
 	}
-	if aws.ToBool(live.EnableTerminationProtection) {
+	if only != "" && live.StackStatus != only {
+		return &changedError{status: live.StackStatus, want: only}
+	}
+	// Only a protected stack has its protection lifted: a stack made to hold a change set, or
+	// one whose create failed, may not take the call.
+	if only == "" && aws.ToBool(live.EnableTerminationProtection) {
 		if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(name), EnableTerminationProtection: aws.Bool(false)}); err != nil {
 			return fmt.Errorf("lifting termination protection: %w", err)
 		}
@@ -74,6 +80,13 @@ func deleteStack(ctx context.Context, acc *account, name string, opts *Options) 
 		return fmt.Errorf("stack ended %s instead of being deleted", st.StackStatus)
 	}
 	return nil
+}
+
+// changedError is a stack that is no longer in the status it was planned in.
+type changedError struct{ status, want types.StackStatus }
+
+func (e *changedError) Error() string {
+	return fmt.Sprintf("stack is %s now, no longer %s (another run?); nothing was deleted; run plan again", e.status, e.want)
 }
 
 // failureEvents returns the events of the stack's last operation that say why it failed, oldest
