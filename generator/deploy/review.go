@@ -246,7 +246,7 @@ func iamName(typ string, props map[string]any) string {
 }
 
 // pairChanges finds, across the whole review, the removals that belong with an addition: a role
-// or provider with the same name added to another stack (a move), and a role of the same
+// or provider with the same name added to another stack of the same account and region (a move), and a role of the same
 // ServiceAccount added under another name (a rename: a replacement).
 func (r *Review) pairChanges() {
 	type added struct {
@@ -261,7 +261,7 @@ func (r *Review) pairChanges() {
 				continue
 			}
 			if c.Name != "" {
-				byName[c.Type+"\x00"+c.Name] = added{s.Name, c}
+				byName[movable(s, c)] = added{s.Name, c}
 			}
 			if d, _ := c.after["Description"].(string); d != "" && c.Type == "AWS::IAM::Role" {
 				byDescription[d] = added{s.Name, c}
@@ -273,7 +273,7 @@ func (r *Review) pairChanges() {
 			if c.Action != string(types.ChangeActionRemove) || !guarded[c.Type] {
 				continue
 			}
-			if a, ok := byName[c.Type+"\x00"+c.Name]; ok && c.Name != "" && a.stack != s.Name {
+			if a, ok := byName[movable(s, c)]; ok && c.Name != "" && a.stack != s.Name {
 				c.MovedTo, a.c.MovedFrom = a.stack, s.Name
 				c.Hazards = appendOnce(c.Hazards, HazardMove)
 				// It exists, in the stack it leaves: a move, not something to adopt.
@@ -289,6 +289,13 @@ func (r *Review) pairChanges() {
 			}
 		}
 	}
+}
+
+// movable keys a role or provider by what a stack refactor can move it within: IAM names are
+// per account, and a refactor moves between the stacks of one account and region. The same
+// name in another account is another resource.
+func movable(s *StackReview, c *ResourceChange) string {
+	return strings.Join([]string{s.AccountID, s.Region, c.Type, c.Name}, "\x00")
 }
 
 func appendOnce(list []string, v string) []string {

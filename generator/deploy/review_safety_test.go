@@ -2,6 +2,9 @@ package deploy_test
 
 import (
 	"context"
+	"github.com/irsagen/irsagen/internal/awsfake"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/irsagen/irsagen/generator/deploy"
@@ -29,5 +32,38 @@ func TestDiscardLeavesAStackThatAnotherRunCreated(t *testing.T) {
 		if n := len(live(t, srv, id)); n != 2 {
 			t.Errorf("account %s has %d stacks after the late clean-up, want 2", id, n)
 		}
+	}
+}
+
+func TestSameNameInAnotherAccountIsNoMove(t *testing.T) {
+	srv := endpoint(t, nil)
+	keeper := "  - name: keeper\n    namespace: sec\n    clusters: [prod]\n    account: security\n    roleName: sec-keeper\n"
+	config := fleet(keeper)
+	if _, res := apply(t, target(t, config, nil), options()); res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	// audit's role goes to platform: IAM names are per account, so security's sec-audit is
+	// deleted and platform's made; nothing moves.
+	moved := strings.Replace(config, "account: security\n    roleName: sec-audit", "account: platform\n    roleName: sec-audit", 1)
+	f := target(t, moved, nil)
+	r := plan(t, f, options())
+	removed := false
+	for _, c := range stack(r, "irsa-security-roles").Changes {
+		if c.Name == "sec-audit" {
+			removed = c.Action == "Remove"
+			if c.MovedTo != "" || slices.Contains(c.Hazards, deploy.HazardMove) || !slices.Contains(c.Hazards, deploy.HazardDeletion) {
+				t.Errorf("security's sec-audit: %s", dump([]*deploy.ResourceChange{c}))
+			}
+		}
+	}
+	if !removed {
+		t.Fatalf("security's sec-audit is not removed:%s", dump(stack(r, "irsa-security-roles").Changes))
+	}
+	_, res := apply(t, f, options())
+	if o := res.Stacks[slices.IndexFunc(res.Stacks, func(o *deploy.Outcome) bool { return o.Stack == "irsa-security-roles" })]; o.Outcome != deploy.OutcomeFailed || !strings.Contains(o.Reason, "--allow-delete") {
+		t.Errorf("deleting security's sec-audit without --allow-delete: %s", results(res))
+	}
+	if roles := srv.Roles(securityID); !slices.ContainsFunc(roles, func(r awsfake.Role) bool { return r.Name == "sec-audit" }) {
+		t.Errorf("security's sec-audit was deleted: %v", roles)
 	}
 }
