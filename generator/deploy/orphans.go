@@ -3,16 +3,20 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/irsagen/irsagen/generator/plan"
 )
 
-// findOrphans lists the stacks of an account that irsagen tagged, whose names start with the
-// config's stack prefix, and that stacks.json no longer holds. The prefix keeps the stacks of
-// another irsa.yaml deployed into the same account out of it.
+// findOrphans lists the stacks of an account that irsagen tagged, whose names are those the
+// config's stack prefix gives a stack of their tagged account, and that stacks.json no longer
+// holds. That keeps out the stacks of another irsa.yaml deployed into the same account, even one
+// whose prefix starts with this one's (irsa-team2 against irsa).
 func findOrphans(ctx context.Context, conns *connections, ref AccountRef, known map[string]bool, opts *Options) ([]*Orphan, error) {
 	region := ref.Region
 	if ref.ID == "" {
@@ -30,14 +34,10 @@ func findOrphans(ctx context.Context, conns *connections, ref AccountRef, known 
 			return nil, fmt.Errorf("account %s: listing stacks: %w", ref.Name, err)
 		}
 		for _, s := range page.Stacks {
-			name := aws.ToString(s.StackName)
+			name, account := aws.ToString(s.StackName), tag(s.Tags, TagAccount)
 			if known[name] || s.StackStatus == types.StackStatusDeleteComplete ||
-				!strings.HasPrefix(name, opts.StackPrefix+"-") || tag(s.Tags, TagManaged) != "true" {
+				tag(s.Tags, TagManaged) != "true" || !ownName(opts.StackPrefix, account, name) {
 				continue
-			}
-			account := tag(s.Tags, TagAccount)
-			if account == "" {
-				account = ref.Name
 			}
 			out = append(out, &Orphan{Name: name, Account: account, AccountID: acc.id, Region: acc.region,
 				Status: string(s.StackStatus), acc: acc, id: aws.ToString(s.StackId)})
@@ -45,6 +45,15 @@ func findOrphans(ctx context.Context, conns *connections, ref AccountRef, known 
 	}
 	return out, nil
 }
+
+// ownName reports whether name is what prefix gives a stack of account:
+// PREFIX-ACCOUNT-oidc-providers, -policies, -roles or -roles-N.
+func ownName(prefix, account, name string) bool {
+	kind, ok := strings.CutPrefix(name, prefix+"-"+account+"-")
+	return ok && account != "" && stackKind.MatchString(kind)
+}
+
+var stackKind = regexp.MustCompile(`^(` + plan.StackProviders + `|` + plan.StackPolicies + `|` + plan.StackRoles + `(-[1-9][0-9]*)?)$`)
 
 func tag(tags []types.Tag, key string) string {
 	for _, t := range tags {

@@ -2,6 +2,9 @@ package deploy_test
 
 import (
 	"context"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/irsagen/irsagen/internal/awsfake"
 	"slices"
 	"strings"
@@ -65,5 +68,64 @@ func TestSameNameInAnotherAccountIsNoMove(t *testing.T) {
 	}
 	if roles := srv.Roles(securityID); !slices.ContainsFunc(roles, func(r awsfake.Role) bool { return r.Name == "sec-audit" }) {
 		t.Errorf("security's sec-audit was deleted: %v", roles)
+	}
+}
+
+// otherStack deploys a stack as another irsa.yaml would: tagged by irsagen, for account.
+func otherStack(t *testing.T, srv *awsfake.Server, accountID, account, name string) {
+	t.Helper()
+	c := cfn(srv, accountID)
+	ctx := context.Background()
+	body := `{"Resources": {"Thing": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "` + name + `",
+		"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}}}`
+	if _, err := c.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{
+		StackName: aws.String(name), ChangeSetName: aws.String("other"), ChangeSetType: types.ChangeSetTypeCreate,
+		TemplateBody: aws.String(body), Capabilities: []types.Capability{types.CapabilityCapabilityNamedIam},
+		Tags: []types.Tag{{Key: aws.String(deploy.TagManaged), Value: aws.String("true")}, {Key: aws.String(deploy.TagAccount), Value: aws.String(account)}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		cs, err := c.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{StackName: aws.String(name), ChangeSetName: aws.String("other")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cs.Status == types.ChangeSetStatusCreateComplete {
+			break
+		}
+		if cs.Status == types.ChangeSetStatusFailed {
+			t.Fatalf("%s: %s", name, aws.ToString(cs.StatusReason))
+		}
+	}
+	if _, err := c.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String(name), ChangeSetName: aws.String("other")}); err != nil {
+		t.Fatal(err)
+	}
+	for live(t, srv, accountID)[name].StackStatus != types.StackStatusCreateComplete {
+	}
+}
+
+func TestStacksOfAnotherPrefixAreNoOrphans(t *testing.T) {
+	srv := endpoint(t, nil)
+	f := target(t, fleet(""), nil)
+	if _, res := apply(t, f, options()); res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	// Another irsa.yaml deploys into the same account with stackPrefix irsa-team2: its names
+	// start with "irsa-" too.
+	otherStack(t, srv, platformID, "platform", "irsa-team2-platform-roles")
+	// And one whose name this prefix would give an account called team3-platform, but whose
+	// tag says platform.
+	otherStack(t, srv, platformID, "platform", "irsa-team3-platform-roles-1")
+	r := plan(t, f, options())
+	for _, o := range r.Orphans {
+		t.Errorf("orphan %s of account %s belongs to another irsa.yaml", o.Name, o.Account)
+	}
+	opts := options()
+	opts.DeleteOrphans = true
+	if _, res := apply(t, f, opts); res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	if n := len(live(t, srv, platformID)); n != 4 {
+		t.Errorf("platform has %d stacks, want 4", n)
 	}
 }
