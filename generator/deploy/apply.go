@@ -176,6 +176,9 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 	case ActionFailed:
 		return fail(fmt.Errorf("%s", sr.Error), nil)
 	case ActionNone:
+		if err := keepProtected(ctx, sr.acc, sr); err != nil {
+			return fail(err, nil)
+		}
 		if sr.moved {
 			return &Outcome{Stack: sr.Name, Outcome: OutcomeMoved}
 		}

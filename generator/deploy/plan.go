@@ -136,6 +136,7 @@ func planStack(ctx context.Context, acc *account, sr *StackReview, opts *Options
 		return fmt.Errorf("stack is %s (%s); it needs a person: see its events in the CloudFormation console", live.StackStatus, aws.ToString(live.StackStatusReason))
 	default:
 		sr.Status = string(live.StackStatus)
+		sr.protected = aws.ToBool(live.EnableTerminationProtection)
 	}
 	if opts.Drift && sr.Status != "" && sr.Status != string(types.StackStatusReviewInProgress) {
 		if sr.Drift, err = detectDrift(ctx, acc, s.Name, opts); err != nil {

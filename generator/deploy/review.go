@@ -47,6 +47,7 @@ type StackReview struct {
 	created     bool // plan created the stack (REVIEW_IN_PROGRESS) for its change set
 	kept        bool // the change set was left by an earlier plan --keep
 	moved       bool // a stack refactor moved resources into or out of it
+	protected   bool // the live stack has termination protection
 }
 
 // Hazards of a resource change: what hurts a running workload.

@@ -129,3 +129,31 @@ func TestStacksOfAnotherPrefixAreNoOrphans(t *testing.T) {
 		t.Errorf("platform has %d stacks, want 4", n)
 	}
 }
+
+func TestRerunPutsBackLostProtection(t *testing.T) {
+	srv := endpoint(t, nil)
+	f := target(t, fleet(""), nil)
+	// Protection cannot be set after the creates (the run dies there, or AWS refuses): the
+	// stacks are created, but unprotected.
+	opts := options()
+	opts.MaxAttempts = 1
+	srv.Throttle(2, "UpdateTerminationProtection")
+	if _, res := apply(t, f, opts); !res.Failed() {
+		t.Fatalf("apply with protection refused did not fail: %s", results(res))
+	}
+	// A run that died with the stack policy lifted for --allow-delete.
+	if _, err := cfn(srv, securityID).SetStackPolicy(context.Background(), &cloudformation.SetStackPolicyInput{
+		StackName: aws.String("irsa-security-oidc-providers"), StackPolicyBody: aws.String(deploy.StackPolicy(true, true))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, res := apply(t, f, options()); res.Failed() {
+		t.Fatalf("re-run: %s", results(res))
+	}
+	for _, id := range []string{platformID, securityID} {
+		for _, st := range srv.Stacks(id, region) {
+			if !st.TerminationProtection || st.Policy != deploy.StackPolicy(false, false) {
+				t.Errorf("%s after the re-run: protection %v, policy %s", st.Name, st.TerminationProtection, st.Policy)
+			}
+		}
+	}
+}

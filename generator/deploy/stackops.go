@@ -26,6 +26,27 @@ func protect(ctx context.Context, acc *account, name string) error {
 	return nil
 }
 
+// keepProtected puts back termination protection and the lasting stack policy on a stack that
+// has nothing to change but lost them: a run that failed, or was killed, between a create and
+// protect, or while a stack policy was lifted for --allow-replace, --allow-delete or a move.
+func keepProtected(ctx context.Context, acc *account, sr *StackReview) error {
+	if !sr.protected {
+		if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(sr.Name), EnableTerminationProtection: aws.Bool(true)}); err != nil {
+			return fmt.Errorf("enabling termination protection: %w", err)
+		}
+	}
+	out, err := acc.cfn.GetStackPolicy(ctx, &cloudformation.GetStackPolicyInput{StackName: aws.String(sr.Name)})
+	if err != nil {
+		return fmt.Errorf("reading the stack policy: %w", err)
+	}
+	if lasting := StackPolicy(false, false); compactJSON(aws.ToString(out.StackPolicyBody)) != lasting {
+		if _, err := acc.cfn.SetStackPolicy(ctx, &cloudformation.SetStackPolicyInput{StackName: aws.String(sr.Name), StackPolicyBody: aws.String(lasting)}); err != nil {
+			return fmt.Errorf("setting the stack policy: %w", err)
+		}
+	}
+	return nil
+}
+
 // waitStack polls a stack until no operation is in progress.
 func waitStack(ctx context.Context, acc *account, name string, opts *Options) (*types.Stack, error) {
 	for {
