@@ -86,10 +86,16 @@ func (s *Server) describeStacks(r *request) (any, error) {
 			}
 		}
 	}
-	var out struct {
-		Stacks []xmlStack `xml:"Stacks>member"`
+	from, to, next, err := s.page(r, len(list))
+	if err != nil {
+		return nil, err
 	}
-	for _, st := range list {
+	var out struct {
+		Stacks    []xmlStack `xml:"Stacks>member"`
+		NextToken string     `xml:"NextToken,omitempty"`
+	}
+	out.NextToken = next
+	for _, st := range list[from:to] {
 		look(&st.pending)
 		out.Stacks = append(out.Stacks, st.xml())
 	}
@@ -111,16 +117,25 @@ type xmlStackSummary struct {
 // listStacks lists the stacks, deleted ones too, newest first, filtered by status.
 func (s *Server) listStacks(r *request) (any, error) {
 	filter := strs(r.form, "StackStatusFilter")
-	var out struct {
-		Summaries []xmlStackSummary `xml:"StackSummaries>member"`
-	}
+	var list []*stack
 	rg := s.region(r)
 	for i := len(rg.stacks) - 1; i >= 0; i-- {
 		st := rg.stacks[i]
 		look(&st.pending)
-		if len(filter) > 0 && !slices.Contains(filter, st.Status) {
-			continue
+		if len(filter) == 0 || slices.Contains(filter, st.Status) {
+			list = append(list, st)
 		}
+	}
+	from, to, next, err := s.page(r, len(list))
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Summaries []xmlStackSummary `xml:"StackSummaries>member"`
+		NextToken string            `xml:"NextToken,omitempty"`
+	}
+	out.NextToken = next
+	for _, st := range list[from:to] {
 		x := st.xml()
 		out.Summaries = append(out.Summaries, xmlStackSummary{StackID: x.StackID, StackName: x.StackName,
 			TemplateDescription: x.Description, CreationTime: x.CreationTime, LastUpdatedTime: x.LastUpdatedTime,
@@ -149,10 +164,16 @@ func (s *Server) describeStackEvents(r *request) (any, error) {
 		return nil, err
 	}
 	look(&st.pending)
-	var out struct {
-		Events []xmlEvent `xml:"StackEvents>member"`
+	from, to, next, err := s.page(r, len(st.Events))
+	if err != nil {
+		return nil, err
 	}
-	for i := len(st.Events) - 1; i >= 0; i-- {
+	var out struct {
+		Events    []xmlEvent `xml:"StackEvents>member"`
+		NextToken string     `xml:"NextToken,omitempty"`
+	}
+	out.NextToken = next
+	for i := len(st.Events) - 1 - from; i >= len(st.Events)-to; i-- {
 		e := st.Events[i]
 		out.Events = append(out.Events, xmlEvent{st.ID, e.ID, st.Name, e.LogicalID, e.PhysicalID, e.Type, e.Time, e.Status, e.Reason})
 	}

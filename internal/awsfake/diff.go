@@ -311,10 +311,16 @@ func (s *Server) describeChangeSet(r *request) (any, error) {
 		Capabilities    []string    `xml:"Capabilities>member,omitempty"`
 		Tags            []xmlTag    `xml:"Tags>member,omitempty"`
 		Changes         []xmlChange `xml:"Changes>member"`
+		NextToken       string      `xml:"NextToken,omitempty"`
 	}{ChangeSetName: cs.Name, ChangeSetID: cs.ID, StackID: cs.stack.ID, StackName: cs.stack.Name, Description: cs.Description,
 		Parameters: xmlParams(cs.Params), CreationTime: cs.Created, ExecutionStatus: cs.ExecutionStatus, Status: cs.Status,
 		StatusReason: cs.StatusReason, Capabilities: cs.Capabilities, Tags: cs.Tags}
-	for _, c := range cs.Changes {
+	from, to, next, err := s.page(r, len(cs.Changes))
+	if err != nil {
+		return nil, err
+	}
+	out.NextToken = next
+	for _, c := range cs.Changes[from:to] {
 		x := c.xml(withValues)
 		if withValues {
 			x.ChangeSetID = cs.ID

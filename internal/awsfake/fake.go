@@ -67,8 +67,10 @@ type Server struct {
 	http  *httptest.Server
 	mu    sync.Mutex
 	polls int
-	seq   int
-	clock time.Time
+	// pageSize bounds the items of a paged answer; 0: one page.
+	pageSize int
+	seq      int
+	clock    time.Time
 
 	accounts  map[string]*account
 	keys      map[string]*accessKey
