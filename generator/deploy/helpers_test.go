@@ -96,9 +96,9 @@ func endpoint(t *testing.T, accounts awsfake.Accounts) *awsfake.Server {
 }
 
 // endpointWithProfiles is endpoint with a profile per account, by name.
-func endpointWithProfiles(t *testing.T, accounts awsfake.Accounts, profiles map[string]string) *awsfake.Server {
+func endpointWithProfiles(t *testing.T, accounts awsfake.Accounts, profiles map[string]string, opts ...awsfake.Option) *awsfake.Server {
 	t.Helper()
-	srv := awsfake.New(t, accounts)
+	srv := awsfake.New(t, accounts, opts...)
 	dir := t.TempDir()
 	var creds strings.Builder
 	for name, id := range profiles {

@@ -157,3 +157,37 @@ func TestRerunPutsBackLostProtection(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryPageIsRead(t *testing.T) {
+	// One stack, event or change per answer: everything past the first page counts.
+	srv := endpointWithProfiles(t, awsfake.Accounts{platformID: {}, securityID: {}},
+		map[string]string{"platform": platformID, "security": securityID}, awsfake.PageSize(1))
+	api := "  - name: api\n    namespace: web\n    clusters: [prod]\n    roleName: web-api\n"
+	f := target(t, fleet(api), nil)
+	r, res := apply(t, f, options())
+	if res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	if got := len(stack(r, "irsa-platform-roles").Changes); got != 2 {
+		t.Errorf("irsa-platform-roles creates %d resources, want 2, from every page of its change set:%s", got, dump(stack(r, "irsa-platform-roles").Changes))
+	}
+	if plan(t, f, options()).Changes() {
+		t.Error("changes after the apply")
+	}
+	// The events that explain a failure are found past the first page.
+	if err := srv.FailNextUpdate(platformID, region, "irsa-platform-oidc-providers"); err != nil {
+		t.Fatal(err)
+	}
+	_, res = apply(t, target(t, withStage(fleet(api)), nil), options())
+	o := res.Stacks[slices.IndexFunc(res.Stacks, func(o *deploy.Outcome) bool { return o.Stack == "irsa-platform-oidc-providers" })]
+	if o.Outcome != deploy.OutcomeFailed || !strings.Contains(strings.Join(o.Events, "\n"), "already exists") {
+		t.Errorf("failure without its events: %s", results(res))
+	}
+	// Every stack of a removed account is an orphan, whatever page it is on.
+	opts := options()
+	opts.FormerRegion = region
+	r = plan(t, target(t, fleet(api, "platform"), map[string]deploy.Credentials{"security": {Profile: "security"}}), opts)
+	if len(r.Orphans) != 2 {
+		t.Errorf("orphans = %d, want security's 2", len(r.Orphans))
+	}
+}
