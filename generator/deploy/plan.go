@@ -163,6 +163,15 @@ func makeChangeSet(ctx context.Context, acc *account, sr *StackReview, csType ty
 	if err != nil {
 		return err
 	}
+	if out != nil && (out.Status == types.ChangeSetStatusCreatePending || out.Status == types.ChangeSetStatusCreateInProgress) {
+		// Another run is making the same change set: wait for it rather than pull it away.
+		if out, err = waitChangeSet(ctx, acc, s.Name, name, opts); errors.Is(err, errChangeSetGone) {
+			out, err = nil, nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 	if out != nil && out.Status != types.ChangeSetStatusFailed && out.ExecutionStatus != types.ExecutionStatusAvailable {
 		// Executed (CloudFormation keeps the change set it executed), or stale: make it again.
 		if _, err := acc.cfn.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: aws.String(s.Name), ChangeSetName: out.ChangeSetId}); err != nil && !notFound(err) {
@@ -189,8 +198,8 @@ func makeChangeSet(ctx context.Context, acc *account, sr *StackReview, csType ty
 			return err
 		}
 	} else {
-		// A change set that plan --keep left: the same template, so the one reviewed. It is
-		// left for apply, whatever this run does.
+		// A change set that plan --keep left (or another run made): the same template, so the
+		// one reviewed. It is left for apply, whatever this run does.
 		sr.changeSetID, sr.kept = aws.ToString(out.ChangeSetId), true
 	}
 	sr.ChangeSet = name
@@ -222,6 +231,8 @@ func noChanges(reason string) bool {
 	return strings.Contains(reason, "didn't contain changes") || strings.Contains(reason, "No updates are to be performed")
 }
 
+var errChangeSetGone = errors.New("it disappeared while it was being made (another run deleted it?); run again")
+
 // waitChangeSet polls a change set until it is made or has failed, and returns it with all its
 // changes and their property values.
 func waitChangeSet(ctx context.Context, acc *account, stack, name string, opts *Options) (*cloudformation.DescribeChangeSetOutput, error) {
@@ -231,7 +242,7 @@ func waitChangeSet(ctx context.Context, acc *account, stack, name string, opts *
 			return nil, err
 		}
 		if out == nil {
-			return nil, fmt.Errorf("change set %s disappeared while it was being made", name)
+			return nil, fmt.Errorf("change set %s: %w", name, errChangeSetGone)
 		}
 		switch out.Status {
 		case types.ChangeSetStatusCreateComplete, types.ChangeSetStatusFailed:

@@ -191,3 +191,42 @@ func TestEveryPageIsRead(t *testing.T) {
 		t.Errorf("orphans = %d, want security's 2", len(r.Orphans))
 	}
 }
+
+// makeChangeSet makes a change set on a stack as another run would, without waiting for it.
+func makeChangeSet(t *testing.T, c *cloudformation.Client, in *cloudformation.CreateChangeSetInput) string {
+	t.Helper()
+	in.Capabilities = []types.Capability{types.CapabilityCapabilityNamedIam}
+	out, err := c.CreateChangeSet(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.Id)
+}
+
+func TestAChangeSetBeingMadeIsWaitedFor(t *testing.T) {
+	srv := endpointWithProfiles(t, awsfake.Accounts{platformID: {}, securityID: {}},
+		map[string]string{"platform": platformID, "security": securityID}, awsfake.Polls(3))
+	f := target(t, fleet(""), nil)
+	opts := options()
+	opts.Keep = true
+	names := map[string]string{}
+	for _, s := range plan(t, f, opts).Stacks {
+		names[s.Name] = s.ChangeSet
+	}
+	// Another run is making the same change set when this one looks.
+	c := cfn(srv, platformID)
+	const roles = "irsa-platform-roles"
+	if _, err := c.DeleteChangeSet(context.Background(), &cloudformation.DeleteChangeSetInput{StackName: aws.String(roles), ChangeSetName: aws.String(names[roles])}); err != nil {
+		t.Fatal(err)
+	}
+	body := f.Stacks[slices.IndexFunc(f.Stacks, func(s *deploy.Stack) bool { return s.Name == roles })].Body
+	id := makeChangeSet(t, c, &cloudformation.CreateChangeSetInput{StackName: aws.String(roles), ChangeSetName: aws.String(names[roles]),
+		ChangeSetType: types.ChangeSetTypeCreate, TemplateBody: aws.String(body)})
+	r := plan(t, f, opts)
+	if got := stack(r, roles).Action; got != deploy.ActionCreate {
+		t.Errorf("%s = %q, want create", roles, got)
+	}
+	if _, err := c.DescribeChangeSet(context.Background(), &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id)}); err != nil {
+		t.Errorf("the other run's change set was deleted: %v", err)
+	}
+}
