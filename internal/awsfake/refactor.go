@@ -39,8 +39,9 @@ func (s *Server) createStackRefactor(r *request) (any, error) {
 		Description: r.get("Description"), Status: "CREATE_IN_PROGRESS", ExecutionStatus: "UNAVAILABLE",
 		createStacks: r.flag("EnableStackCreation"), definitions: map[string]*template{}}
 	defs := members(r.form, "StackDefinitions")
-	if len(defs) < 2 {
-		return nil, validation("StackDefinitions must name at least 2 stacks")
+	if len(defs) < 2 || len(defs) > 5 {
+		// AWS: a refactor moves resources between at least 2 stacks and at most 5.
+		return nil, validation("StackDefinitions must name at least 2 and at most 5 stacks, not %d", len(defs))
 	}
 	for _, d := range defs {
 		name := d.Get("StackName")

@@ -124,3 +124,21 @@ func TestRefactorRenamesWithAMapping(t *testing.T) {
 		t.Errorf("action = %+v", a)
 	}
 }
+
+func TestRefactorTakesAtMostFiveStacks(t *testing.T) {
+	srv := start(t, awsfake.Polls(0))
+	cfn := cfnClient(srv, platform)
+	in := &cloudformation.CreateStackRefactorInput{}
+	for i := range 6 {
+		name := "roles-" + string(rune('a'+i))
+		create(t, cfn, name, roleTemplate("poc_"+string(rune('a'+i))))
+		in.StackDefinitions = append(in.StackDefinitions, types.StackDefinition{StackName: aws.String(name), TemplateBody: aws.String(roleTemplate("poc_" + string(rune('a'+i))))})
+	}
+	if _, err := cfn.CreateStackRefactor(ctx, in); err == nil || !strings.Contains(err.Error(), "at most 5") {
+		t.Errorf("a refactor of 6 stacks: %v", err)
+	}
+	in.StackDefinitions = in.StackDefinitions[:5]
+	if _, err := cfn.CreateStackRefactor(ctx, in); err != nil {
+		t.Errorf("a refactor of 5 stacks: %v", err)
+	}
+}
