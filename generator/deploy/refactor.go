@@ -25,14 +25,17 @@ type move struct {
 	fromID, toID, name string
 }
 
-// moves groups the review's moves by account and region, in the order of the stacks.
+// maxRefactorStacks is the most stacks that one CloudFormation stack refactor takes.
+const maxRefactorStacks = 5
+
+// moves groups the review's moves into refactors, in the order of the stacks: each of one
+// account and region, and of at most maxRefactorStacks stacks.
 func (r *Review) moves() [][]move {
 	byName := map[string]*StackReview{}
 	for _, s := range r.Stacks {
 		byName[s.Name] = s
 	}
 	var groups [][]move
-	index := map[*account]int{}
 	for _, s := range r.Stacks {
 		for _, c := range s.Changes {
 			to := byName[c.MovedTo]
@@ -45,29 +48,38 @@ func (r *Review) moves() [][]move {
 			if i < 0 {
 				continue
 			}
-			g, ok := index[s.acc]
-			if !ok {
+			m := move{from: s, to: to, fromID: c.LogicalID, toID: to.Changes[i].LogicalID, name: c.Name}
+			g := slices.IndexFunc(groups, func(g []move) bool {
+				return g[0].from.acc == s.acc && len(involvedStacks(append(slices.Clip(g), m))) <= maxRefactorStacks
+			})
+			if g < 0 {
 				g = len(groups)
-				index[s.acc] = g
 				groups = append(groups, nil)
 			}
-			groups[g] = append(groups[g], move{from: s, to: to, fromID: c.LogicalID, toID: to.Changes[i].LogicalID, name: c.Name})
+			groups[g] = append(groups[g], m)
 		}
 	}
 	return groups
 }
 
-// refactor carries out the moves of one account, then makes the change sets of the stacks
-// involved again, against their new templates.
-func refactor(ctx context.Context, moves []move, opts *Options) (involved []*StackReview, err error) {
-	acc := moves[0].from.acc
+// involvedStacks are the stacks that moves take resources from or to, in order.
+func involvedStacks(moves []move) []*StackReview {
+	var out []*StackReview
 	for _, m := range moves {
 		for _, s := range []*StackReview{m.from, m.to} {
-			if !slices.Contains(involved, s) {
-				involved = append(involved, s)
+			if !slices.Contains(out, s) {
+				out = append(out, s)
 			}
 		}
 	}
+	return out
+}
+
+// refactor carries out one group of moves, then makes the change sets of the stacks
+// involved again, against their new templates.
+func refactor(ctx context.Context, moves []move, opts *Options) (involved []*StackReview, err error) {
+	acc := moves[0].from.acc
+	involved = involvedStacks(moves)
 	templates := map[string]map[string]any{}
 	var created []string
 	for _, s := range involved {

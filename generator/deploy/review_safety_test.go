@@ -2,6 +2,7 @@ package deploy_test
 
 import (
 	"context"
+	"fmt"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
@@ -228,5 +229,43 @@ func TestAChangeSetBeingMadeIsWaitedFor(t *testing.T) {
 	}
 	if _, err := c.DescribeChangeSet(context.Background(), &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id)}); err != nil {
 		t.Errorf("the other run's change set was deleted: %v", err)
+	}
+}
+
+func TestMovesAcrossManyStacksAreSplitIntoRefactorsOfFive(t *testing.T) {
+	srv := endpoint(t, nil)
+	var sas strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&sas, "  - name: svc%d\n    namespace: web\n    clusters: [prod]\n", i)
+	}
+	stacks := func(n int) string {
+		return strings.Replace(fleet(sas.String(), "platform"), "region: us-east-1\n    deploy:", fmt.Sprintf("region: us-east-1\n    roleStacks: %d\n    deploy:", n), 1)
+	}
+	if _, res := apply(t, target(t, stacks(5), nil), options()); res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	before := srv.Roles(platformID)
+	// Two more role stacks take roles from each of the five.
+	f := target(t, stacks(7), nil)
+	involved := map[string]bool{}
+	for _, s := range plan(t, f, options()).Stacks {
+		for _, c := range s.Changes {
+			if slices.Contains(c.Hazards, deploy.HazardMove) {
+				involved[s.Name] = true
+			}
+		}
+	}
+	if len(involved) <= 5 {
+		t.Fatalf("the moves involve %v; the test needs more than 5 stacks", involved)
+	}
+	_, res := apply(t, f, options())
+	if res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	if got := srv.Roles(platformID); !slices.EqualFunc(got, before, func(a, b awsfake.Role) bool { return a.Arn == b.Arn }) {
+		t.Errorf("roles after the moves = %d, want the %d from before, none made again", len(got), len(before))
+	}
+	if r := plan(t, f, options()); r.Changes() {
+		t.Errorf("changes after the moves: %v", actions(r))
 	}
 }
