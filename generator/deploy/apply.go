@@ -197,19 +197,8 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 		}
 		sr.Action = ActionRecreate
 	}
-	for _, c := range sr.Changes {
-		if c.Action == string(types.ChangeActionModify) && c.Replacement == string(types.ReplacementTrue) && c.Name != "" {
-			return fail(fmt.Errorf("%s %s must be replaced to change %s, and CloudFormation cannot replace a resource with a fixed name (the update would fail and roll back); nothing was changed. "+
-				"Deploy it in two steps: remove it from irsa.yaml and apply with --allow-delete, then add it back and apply", c.Type, c.Name, replacingProperties(c)), nil)
-		}
-	}
-	for _, c := range sr.Changes {
-		switch {
-		case c.Action == string(types.ChangeActionModify) && slices.Contains(c.Hazards, HazardReplacement) && !opts.AllowReplace:
-			return fail(fmt.Errorf("the change replaces %s %s (pods lose their credentials meanwhile); nothing was changed; run with --allow-replace to allow it", c.Type, c.Name), nil)
-		case slices.Contains(c.Hazards, HazardDeletion) && !slices.Contains(c.Hazards, HazardMove) && !opts.AllowDelete:
-			return fail(fmt.Errorf("the change deletes %s %s; nothing was changed; run with --allow-delete to allow it", c.Type, c.Name), nil)
-		}
+	if err := refuse(sr.Changes, opts, "nothing was changed"); err != nil {
+		return fail(err, nil)
 	}
 	if len(sr.adoptees()) > 0 && !opts.Import {
 		return fail(fmt.Errorf("%d roles or providers exist outside CloudFormation and creating them would fail; nothing was changed; run with --import to adopt them", len(sr.adoptees())), nil)
@@ -219,16 +208,20 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 		if err := importResources(ctx, acc, sr, opts); err != nil {
 			return fail(err, failureEvents(ctx, acc, sr.Name))
 		}
-		// The stack now holds them; what remains is an update to the template.
+		// The stack now holds them, and keeps them; what remains is an update to the template,
+		// checked as the review's changes were.
+		if err := protect(ctx, acc, sr.Name); err != nil {
+			return fail(err, nil)
+		}
 		sr.Status, sr.changeSetID, sr.created = string(types.StackStatusImportComplete), "", false
 		if err := makeChangeSet(ctx, acc, sr, types.ChangeSetTypeUpdate, opts); err != nil {
 			return fail(err, nil)
 		}
 		if sr.Action == ActionNone {
-			if err := protect(ctx, acc, sr.Name); err != nil {
-				return fail(err, nil)
-			}
 			return &Outcome{Stack: sr.Name, Outcome: OutcomeImported}
+		}
+		if err := refuse(sr.Changes, opts, "the existing resources were adopted, and not changed"); err != nil {
+			return fail(err, nil)
 		}
 	}
 	creating := sr.Action != ActionUpdate
@@ -284,6 +277,27 @@ func deleteOrphan(ctx context.Context, o *Orphan, opts *Options) *Outcome {
 	}
 	opts.Progress("%s: deleted", o.Name)
 	return &Outcome{Stack: o.Name, Outcome: OutcomeDeleted}
+}
+
+// refuse says why changes may not be executed: a replacement CloudFormation cannot make, or a
+// replacement or deletion of a role or provider that the run does not allow. done says what was
+// done so far.
+func refuse(changes []*ResourceChange, opts *Options, done string) error {
+	for _, c := range changes {
+		if c.Action == string(types.ChangeActionModify) && c.Replacement == string(types.ReplacementTrue) && c.Name != "" {
+			return fmt.Errorf("%s %s must be replaced to change %s, and CloudFormation cannot replace a resource with a fixed name (the update would fail and roll back); %s. "+
+				"Deploy it in two steps: remove it from irsa.yaml and apply with --allow-delete, then add it back and apply", c.Type, c.Name, replacingProperties(c), done)
+		}
+	}
+	for _, c := range changes {
+		switch {
+		case c.Action == string(types.ChangeActionModify) && slices.Contains(c.Hazards, HazardReplacement) && !opts.AllowReplace:
+			return fmt.Errorf("the change replaces %s %s (pods lose their credentials meanwhile); %s; run with --allow-replace to allow it", c.Type, c.Name, done)
+		case slices.Contains(c.Hazards, HazardDeletion) && !slices.Contains(c.Hazards, HazardMove) && !opts.AllowDelete:
+			return fmt.Errorf("the change deletes %s %s; %s; run with --allow-delete to allow it", c.Type, c.Name, done)
+		}
+	}
+	return nil
 }
 
 func replacingProperties(c *ResourceChange) string {

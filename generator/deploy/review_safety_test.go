@@ -269,3 +269,26 @@ func TestMovesAcrossManyStacksAreSplitIntoRefactorsOfFive(t *testing.T) {
 		t.Errorf("changes after the moves: %v", actions(r))
 	}
 }
+
+func TestAnAdoptedRoleThatMustBeReplacedIsNotUpdated(t *testing.T) {
+	// eksctl made web's role under path /; irsa.yaml puts it under /irsa/, which only a
+	// replacement can change, and CloudFormation cannot replace a role with a fixed name.
+	srv := endpoint(t, awsfake.Accounts{platformID: {Roles: []string{"web-app"}}, securityID: {}})
+	config := strings.Replace(fleet(""), "    roleName: web-app\n", "    roleName: web-app\n    rolePath: /irsa/\n", 1)
+	opts := options()
+	opts.Import = true
+	_, res := apply(t, target(t, config, nil), opts)
+	o := res.Stacks[slices.IndexFunc(res.Stacks, func(o *deploy.Outcome) bool { return o.Stack == "irsa-platform-roles" })]
+	if o.Outcome != deploy.OutcomeFailed || !strings.Contains(o.Reason, "must be replaced") {
+		t.Errorf("adopting a role that must then be replaced: %s", results(res))
+	}
+	st, _ := srv.Stack(platformID, region, "irsa-platform-roles")
+	for _, e := range st.Events {
+		if strings.HasPrefix(e.Status, "UPDATE_") {
+			t.Errorf("the update was tried: %s %s %s", e.LogicalID, e.Status, e.Reason)
+		}
+	}
+	if !st.TerminationProtection {
+		t.Error("the stack holding the adopted role is not protected")
+	}
+}
