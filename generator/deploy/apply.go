@@ -262,7 +262,7 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 		opts.Progress("%s: created", sr.Name)
 		return &Outcome{Stack: sr.Name, Outcome: OutcomeCreated}
 	}
-	if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(sr.Name), EnableTerminationProtection: aws.Bool(true)}); err != nil {
+	if err := setTerminationProtection(ctx, acc, sr.Name, true); err != nil {
 		return fail(fmt.Errorf("enabling termination protection: %w", err), nil)
 	}
 	opts.Progress("%s: updated", sr.Name)

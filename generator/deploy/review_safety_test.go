@@ -292,3 +292,25 @@ func TestAnAdoptedRoleThatMustBeReplacedIsNotUpdated(t *testing.T) {
 		t.Error("the stack holding the adopted role is not protected")
 	}
 }
+
+func TestAnOrphanThatFailsToDeleteKeepsItsProtection(t *testing.T) {
+	srv := endpoint(t, nil)
+	if _, res := apply(t, target(t, fleet(""), nil), options()); res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	// A policy attached by hand keeps IAM from deleting the role, and so the stack.
+	if err := srv.AttachRolePolicy(securityID, "sec-audit", "arn:aws:iam::aws:policy/ReadOnlyAccess"); err != nil {
+		t.Fatal(err)
+	}
+	f := target(t, fleet("", "platform"), map[string]deploy.Credentials{"security": {Profile: "security"}})
+	opts := options()
+	opts.FormerRegion = region
+	opts.DeleteOrphans = true
+	_, res := apply(t, f, opts)
+	if got := outcomes(res)["irsa-security-roles"]; got != deploy.OutcomeFailed {
+		t.Fatalf("irsa-security-roles = %q, want failed: %s", got, results(res))
+	}
+	if st, _ := srv.Stack(securityID, region, "irsa-security-roles"); st.Status != "DELETE_FAILED" || !st.TerminationProtection {
+		t.Errorf("the orphan that failed to delete is %s, protection %v", st.Status, st.TerminationProtection)
+	}
+}

@@ -17,7 +17,7 @@ import (
 
 // protect gives a stack termination protection and the lasting stack policy.
 func protect(ctx context.Context, acc *account, name string) error {
-	if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(name), EnableTerminationProtection: aws.Bool(true)}); err != nil {
+	if err := setTerminationProtection(ctx, acc, name, true); err != nil {
 		return fmt.Errorf("enabling termination protection: %w", err)
 	}
 	if _, err := acc.cfn.SetStackPolicy(ctx, &cloudformation.SetStackPolicyInput{StackName: aws.String(name), StackPolicyBody: aws.String(StackPolicy(false, false))}); err != nil {
@@ -31,7 +31,7 @@ func protect(ctx context.Context, acc *account, name string) error {
 // protect, or while a stack policy was lifted for --allow-replace, --allow-delete or a move.
 func keepProtected(ctx context.Context, acc *account, sr *StackReview) error {
 	if !sr.protected {
-		if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(sr.Name), EnableTerminationProtection: aws.Bool(true)}); err != nil {
+		if err := setTerminationProtection(ctx, acc, sr.Name, true); err != nil {
 			return fmt.Errorf("enabling termination protection: %w", err)
 		}
 	}
@@ -75,7 +75,7 @@ func waitStack(ctx context.Context, acc *account, name string, opts *Options) (*
 // look moments ago saw), never with its termination protection lifted: another run may have
 // deployed into it since. Without, it is an orphan that the user asked to delete, and its
 // termination protection is lifted.
-func deleteStack(ctx context.Context, acc *account, name string, only types.StackStatus, opts *Options) error {
+func deleteStack(ctx context.Context, acc *account, name string, only types.StackStatus, opts *Options) (err error) {
 	live, err := describeStack(ctx, acc, name)
 	if err != nil || live == nil {
 		return err
@@ -84,13 +84,21 @@ func deleteStack(ctx context.Context, acc *account, name string, only types.Stac
 		return &changedError{status: live.StackStatus, want: only}
 	}
 	// Only a protected stack has its protection lifted: a stack made to hold a change set, or
-	// one whose create failed, may not take the call.
+	// one whose create failed, may not take the call. A deletion that fails puts it back.
 	if only == "" && aws.ToBool(live.EnableTerminationProtection) {
-		if _, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(name), EnableTerminationProtection: aws.Bool(false)}); err != nil {
+		if err := setTerminationProtection(ctx, acc, name, false); err != nil {
 			return fmt.Errorf("lifting termination protection: %w", err)
 		}
+		defer func() {
+			if err == nil {
+				return
+			}
+			if perr := setTerminationProtection(context.WithoutCancel(ctx), acc, name, true); perr != nil {
+				err = fmt.Errorf("%w; termination protection could not be put back: %v", err, perr)
+			}
+		}()
 	}
-	if _, err := acc.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(name)}); err != nil {
+	if _, err = acc.cfn.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(name)}); err != nil {
 		return fmt.Errorf("deleting stack: %w", err)
 	}
 	st, err := waitStack(ctx, acc, name, opts)
@@ -98,9 +106,14 @@ func deleteStack(ctx context.Context, acc *account, name string, only types.Stac
 		return err
 	}
 	if st.StackStatus != types.StackStatusDeleteComplete {
-		return fmt.Errorf("stack ended %s instead of being deleted", st.StackStatus)
+		return fmt.Errorf("stack ended %s instead of being deleted; its events say why", st.StackStatus)
 	}
 	return nil
+}
+
+func setTerminationProtection(ctx context.Context, acc *account, name string, on bool) error {
+	_, err := acc.cfn.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: aws.String(name), EnableTerminationProtection: aws.Bool(on)})
+	return err
 }
 
 // changedError is a stack that is no longer in the status it was planned in.
