@@ -133,7 +133,11 @@ func planStack(ctx context.Context, acc *account, sr *StackReview, opts *Options
 	case strings.HasSuffix(string(live.StackStatus), "_IN_PROGRESS"):
 		return fmt.Errorf("stack is busy (%s); run again when it has settled", live.StackStatus)
 	case strings.HasSuffix(string(live.StackStatus), "_FAILED"):
-		return fmt.Errorf("stack is %s (%s); it needs a person: see its events in the CloudFormation console", live.StackStatus, aws.ToString(live.StackStatusReason))
+		msg := fmt.Sprintf("stack is %s (%s)", live.StackStatus, strings.TrimSpace(aws.ToString(live.StackStatusReason)))
+		if events := failureEvents(ctx, acc, s.Name); len(events) > 0 {
+			msg += ": " + strings.Join(events, "; ")
+		}
+		return fmt.Errorf("%s; %s", msg, unstick(live.StackStatus, s.Name))
 	default:
 		sr.Status = string(live.StackStatus)
 		sr.protected = aws.ToBool(live.EnableTerminationProtection)
@@ -152,6 +156,20 @@ func planStack(ctx context.Context, acc *account, sr *StackReview, opts *Options
 		opts.Progress("%s: %s, %d resource changes", s.Name, sr.Action, len(sr.Changes))
 	}
 	return nil
+}
+
+// unstick says what to do with a stack in a status that takes no change set.
+func unstick(status types.StackStatus, name string) string {
+	switch status {
+	case types.StackStatusUpdateRollbackFailed:
+		return fmt.Sprintf("fix what the events name, run `aws cloudformation continue-update-rollback --stack-name %s` (--resources-to-skip for what cannot be rolled back), and run again", name)
+	case types.StackStatusDeleteFailed:
+		return fmt.Sprintf("someone began deleting it: fix what the events name and finish with `aws cloudformation delete-stack --stack-name %s` "+
+			"(--retain-resources keeps roles, which apply --import then adopts), and run again", name)
+	case types.StackStatusRollbackFailed:
+		return fmt.Sprintf("its create failed and could not be rolled back: fix what the events name, delete it with `aws cloudformation delete-stack --stack-name %s`, and run again", name)
+	}
+	return "it needs a person: see its events in the CloudFormation console"
 }
 
 // makeChangeSet creates the change set of sr's template (or finds the one a plan --keep left),

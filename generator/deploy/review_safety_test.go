@@ -314,3 +314,35 @@ func TestAnOrphanThatFailsToDeleteKeepsItsProtection(t *testing.T) {
 		t.Errorf("the orphan that failed to delete is %s, protection %v", st.Status, st.TerminationProtection)
 	}
 }
+
+func TestAStackThatNeedsAPersonSaysWhatToDo(t *testing.T) {
+	srv := endpoint(t, nil)
+	f := target(t, fleet(""), nil)
+	if _, res := apply(t, f, options()); res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	// Someone deleted the roles stack by hand, and a policy attached by hand stopped it.
+	if err := srv.AttachRolePolicy(platformID, "web-app", "arn:aws:iam::aws:policy/ReadOnlyAccess"); err != nil {
+		t.Fatal(err)
+	}
+	c := cfn(srv, platformID)
+	name := aws.String("irsa-platform-roles")
+	if _, err := c.UpdateTerminationProtection(context.Background(), &cloudformation.UpdateTerminationProtectionInput{StackName: name, EnableTerminationProtection: aws.Bool(false)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteStack(context.Background(), &cloudformation.DeleteStackInput{StackName: name}); err != nil {
+		t.Fatal(err)
+	}
+	for live(t, srv, platformID)["irsa-platform-roles"].StackStatus != types.StackStatusDeleteFailed {
+	}
+	r, err := deploy.Plan(context.Background(), f, options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := stack(r, "irsa-platform-roles").Error
+	for _, want := range []string{"DELETE_FAILED", "must detach all policies", "delete-stack --stack-name irsa-platform-roles"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error does not say %q: %s", want, msg)
+		}
+	}
+}
