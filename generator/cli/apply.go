@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -51,7 +52,7 @@ func newApply(stdout io.Writer) *cobra.Command {
 				fmt.Fprintf(stdout, "%d orphaned stacks are left alone; --delete-orphans deletes them.\n", len(review.Orphans))
 			}
 			if !review.StackChanges() && (len(review.Orphans) == 0 || !opts.DeleteOrphans) {
-				deploy.Discard(ctx, review, opts)
+				deploy.Discard(context.WithoutCancel(ctx), review, opts)
 				if failed := review.Failed(); len(failed) > 0 {
 					return awsFailure(fmt.Errorf("plan failed for %d stacks; see above", len(failed)))
 				}
@@ -59,10 +60,8 @@ func newApply(stdout io.Writer) *cobra.Command {
 				return nil
 			}
 			if !yes {
-				fmt.Fprint(stderr, "Apply these changes? Only 'yes' is accepted: ")
-				answer, _ := bufio.NewReader(stdin).ReadString('\n')
-				if strings.TrimSpace(answer) != "yes" {
-					deploy.Discard(ctx, review, opts)
+				if !confirm(ctx, stdin, stderr) {
+					deploy.Discard(context.WithoutCancel(ctx), review, opts)
 					fmt.Fprintln(stdout, "Apply cancelled; nothing was changed.")
 					return nil
 				}
@@ -83,6 +82,24 @@ func newApply(stdout io.Writer) *cobra.Command {
 	f.Bool("import", false, "adopt roles and OIDC providers that exist outside CloudFormation (same name or URL) with an import, instead of failing to create them")
 	f.Bool("delete-orphans", false, "delete the stacks that irsagen tagged and stacks.json no longer holds")
 	return cmd
+}
+
+// confirm asks on stderr whether to apply and reads the answer from stdin. Ctrl-C (ctx done)
+// while it waits is a no.
+func confirm(ctx context.Context, stdin io.Reader, stderr io.Writer) bool {
+	fmt.Fprint(stderr, "Apply these changes? Only 'yes' is accepted: ")
+	answer := make(chan string, 1)
+	go func() {
+		a, _ := bufio.NewReader(stdin).ReadString('\n')
+		answer <- a
+	}()
+	select {
+	case a := <-answer:
+		return strings.TrimSpace(a) == "yes"
+	case <-ctx.Done():
+		fmt.Fprintln(stderr)
+		return false
+	}
 }
 
 func writeResult(w io.Writer, r *deploy.Result) {
