@@ -46,14 +46,20 @@ func findOrphans(ctx context.Context, conns *connections, ref AccountRef, known 
 	return out, nil
 }
 
-// ownName reports whether name is what prefix gives a stack of account:
-// PREFIX-ACCOUNT-oidc-providers, -policies, -roles or -roles-N.
+// ownName reports whether name is what prefix gives a stack of account: PREFIX-ACCOUNT-KIND
+// (oidc-providers, policies, roles, pod-identity-roles, the last two with an optional -N), or a
+// cluster's PREFIX-pod-identity-CLUSTER.
 func ownName(prefix, account, name string) bool {
-	kind, ok := strings.CutPrefix(name, prefix+"-"+account+"-")
-	return ok && account != "" && stackKind.MatchString(kind)
+	if account == "" {
+		return false
+	}
+	if kind, ok := strings.CutPrefix(name, prefix+"-"+account+"-"); ok && stackKind.MatchString(kind) {
+		return true
+	}
+	return strings.HasPrefix(name, prefix+"-"+plan.StackPodIdentity+"-")
 }
 
-var stackKind = regexp.MustCompile(`^(` + plan.StackProviders + `|` + plan.StackPolicies + `|` + plan.StackRoles + `(-[1-9][0-9]*)?)$`)
+var stackKind = regexp.MustCompile(`^(` + plan.StackProviders + `|` + plan.StackPolicies + `|(` + plan.StackRoles + `|` + plan.StackPodIdentityRoles + `)(-[1-9][0-9]*)?)$`)
 
 func tag(tags []types.Tag, key string) string {
 	for _, t := range tags {
