@@ -190,8 +190,10 @@ func makeChangeSet(ctx context.Context, acc *account, sr *StackReview, csType ty
 			return err
 		}
 	}
-	if out != nil && out.Status != types.ChangeSetStatusFailed && out.ExecutionStatus != types.ExecutionStatusAvailable {
-		// Executed (CloudFormation keeps the change set it executed), or stale: make it again.
+	if out != nil && (out.Status == types.ChangeSetStatusFailed || out.ExecutionStatus != types.ExecutionStatusAvailable) {
+		// Failed, which says nothing of the stack as it is now ("didn't contain changes" may
+		// be stale), executed (CloudFormation keeps the change set it executed), or obsolete:
+		// make it again.
 		if _, err := acc.cfn.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{StackName: aws.String(s.Name), ChangeSetName: out.ChangeSetId}); err != nil && !notFound(err) {
 			return fmt.Errorf("deleting the old change set %s: %w", name, err)
 		}

@@ -346,3 +346,47 @@ func TestAStackThatNeedsAPersonSaysWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+func TestAFailedChangeSetIsMadeAgain(t *testing.T) {
+	srv := endpoint(t, nil)
+	if _, res := apply(t, target(t, fleet(""), nil), options()); res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	f := target(t, withStage(fleet("")), nil)
+	opts := options()
+	opts.Keep = true
+	r := plan(t, f, opts)
+	// A change set of that name failed earlier ("didn't contain changes"), when the stack was
+	// what it asked for; the stack has changed since, without an execute that drops it.
+	c := cfn(srv, platformID)
+	const providers = "irsa-platform-oidc-providers"
+	name := stack(r, providers).ChangeSet
+	if _, err := c.DeleteChangeSet(context.Background(), &cloudformation.DeleteChangeSetInput{StackName: aws.String(providers), ChangeSetName: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+	id := makeChangeSet(t, c, &cloudformation.CreateChangeSetInput{StackName: aws.String(providers), ChangeSetName: aws.String(name), UsePreviousTemplate: aws.Bool(true),
+		Tags: []types.Tag{{Key: aws.String(deploy.TagManaged), Value: aws.String("true")}, {Key: aws.String(deploy.TagAccount), Value: aws.String("platform")}}})
+	for {
+		cs, err := c.DescribeChangeSet(context.Background(), &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cs.Status == types.ChangeSetStatusFailed {
+			break
+		}
+	}
+	r = plan(t, f, options())
+	if got := stack(r, providers).Action; got != deploy.ActionUpdate {
+		t.Errorf("%s = %q after a stale failed change set, want update", providers, got)
+	}
+	// And the plan, which keeps nothing, leaves no change set behind.
+	out, err := c.ListChangeSets(context.Background(), &cloudformation.ListChangeSetsInput{StackName: aws.String(providers)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cs := range out.Summaries {
+		if aws.ToString(cs.ChangeSetName) == name {
+			t.Errorf("change set %s %s left behind", name, cs.Status)
+		}
+	}
+}
