@@ -101,8 +101,18 @@ func otherStack(t *testing.T, srv *awsfake.Server, accountID, account, name stri
 	if _, err := c.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String(name), ChangeSetName: aws.String("other")}); err != nil {
 		t.Fatal(err)
 	}
-	for live(t, srv, accountID)[name].StackStatus != types.StackStatusCreateComplete {
+	waitStatus(t, srv, accountID, name, types.StackStatusCreateComplete)
+}
+
+// waitStatus waits until a stack has status.
+func waitStatus(t *testing.T, srv *awsfake.Server, accountID, name string, status types.StackStatus) {
+	t.Helper()
+	for range 20 {
+		if live(t, srv, accountID)[name].StackStatus == status {
+			return
+		}
 	}
+	t.Fatalf("%s never became %s", name, status)
 }
 
 func TestStacksOfAnotherPrefixAreNoOrphans(t *testing.T) {
@@ -333,8 +343,7 @@ func TestAStackThatNeedsAPersonSaysWhatToDo(t *testing.T) {
 	if _, err := c.DeleteStack(context.Background(), &cloudformation.DeleteStackInput{StackName: name}); err != nil {
 		t.Fatal(err)
 	}
-	for live(t, srv, platformID)["irsa-platform-roles"].StackStatus != types.StackStatusDeleteFailed {
-	}
+	waitStatus(t, srv, platformID, "irsa-platform-roles", types.StackStatusDeleteFailed)
 	r, err := deploy.Plan(context.Background(), f, options())
 	if err != nil {
 		t.Fatal(err)
