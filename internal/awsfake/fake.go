@@ -75,6 +75,7 @@ type Server struct {
 	accounts  map[string]*account
 	keys      map[string]*accessKey
 	throttles []throttle
+	lost      []throttle // calls carried out, but answered with an InternalFailure
 	calls     []Call
 }
 
@@ -213,6 +214,15 @@ func (s *Server) Throttle(n int, action string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.throttles = append(s.throttles, throttle{action: action, n: n})
+}
+
+// LoseAnswers makes the next n calls of action succeed but be answered with a 500
+// InternalFailure, as when an answer is lost on the way back: a client that retries the call
+// repeats what was done.
+func (s *Server) LoseAnswers(n int, action string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lost = append(s.lost, throttle{action: action, n: n})
 }
 
 // Calls are the requests answered so far, in order.

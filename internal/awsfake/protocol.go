@@ -91,10 +91,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 	switch {
 	case r.key == nil:
 		err = &apiError{Status: 403, Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid."}
-	case s.throttled(r.action):
+	case consume(&s.throttles, r.action):
 		err = &apiError{Status: 400, Code: "Throttling", Message: "Rate exceeded"}
 	default:
 		out, err = s.dispatchSafely(r)
+		if consume(&s.lost, r.action) {
+			out, err = nil, &apiError{Status: 500, Code: "InternalFailure", Message: "We encountered an internal error. Please try again."}
+		}
 	}
 	if err != nil {
 		ae, ok := err.(*apiError)
@@ -150,13 +153,14 @@ func mutating(action string) bool {
 	return false
 }
 
-// throttled consumes one of the throttles that apply to action.
-func (s *Server) throttled(action string) bool {
-	for i, t := range s.throttles {
+// consume uses up one of the faults of list that apply to action, and reports whether there
+// was one.
+func consume(list *[]throttle, action string) bool {
+	for i, t := range *list {
 		if t.action == "" || t.action == action {
-			s.throttles[i].n--
-			if s.throttles[i].n == 0 {
-				s.throttles = append(s.throttles[:i], s.throttles[i+1:]...)
+			(*list)[i].n--
+			if (*list)[i].n == 0 {
+				*list = append((*list)[:i], (*list)[i+1:]...)
 			}
 			return true
 		}

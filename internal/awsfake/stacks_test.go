@@ -368,3 +368,19 @@ func TestParallelDeploys(t *testing.T) {
 		t.Errorf("roles = %d, want 16 and the deploy role", n)
 	}
 }
+
+func TestALostAnswerIsRetriedIntoWhatWasDone(t *testing.T) {
+	srv := start(t, awsfake.Polls(0))
+	srv.LoseAnswers(1, "CreateChangeSet")
+	cfn := cfnClient(srv, platform)
+	body := roleTemplate("poc_a")
+	_, err := cfn.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("roles"), ChangeSetName: aws.String("first"),
+		ChangeSetType: types.ChangeSetTypeCreate, TemplateBody: &body, Capabilities: []types.Capability{types.CapabilityCapabilityNamedIam}})
+	// The SDK retried the InternalFailure; the change set was made the first time.
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("CreateChangeSet after a lost answer: %v", err)
+	}
+	if _, err := cfn.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{StackName: aws.String("roles"), ChangeSetName: aws.String("first")}); err != nil {
+		t.Errorf("the change set was not made: %v", err)
+	}
+}
