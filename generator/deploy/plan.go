@@ -209,11 +209,14 @@ func makeChangeSet(ctx context.Context, acc *account, sr *StackReview, csType ty
 			Tags:          stackTags(s),
 			Description:   aws.String("irsagen: " + s.Template),
 		})
-		if err != nil {
+		var id string
+		if err == nil {
+			id = aws.ToString(created.Id)
+		} else if id = madeAlready(ctx, acc, s.Name, name, err); id == "" {
 			return fmt.Errorf("creating change set: %w", err)
 		}
 		sr.created = csType == types.ChangeSetTypeCreate && sr.Status == ""
-		sr.changeSetID = aws.ToString(created.Id)
+		sr.changeSetID = id
 		if out, err = waitChangeSet(ctx, acc, s.Name, name, opts); err != nil {
 			return err
 		}
@@ -249,6 +252,21 @@ func stackTags(s *Stack) []types.Tag {
 // changes nothing.
 func noChanges(reason string) bool {
 	return strings.Contains(reason, "didn't contain changes") || strings.Contains(reason, "No updates are to be performed")
+}
+
+// madeAlready returns the id of the change set that a CreateChangeSet refused as existing
+// already: made by that very call, whose answer was lost and which the SDK retried, or by
+// another run at the same moment; the same name is the same template. "" for any other error.
+func madeAlready(ctx context.Context, acc *account, stack, name string, err error) string {
+	var exists *types.AlreadyExistsException
+	if !errors.As(err, &exists) {
+		return ""
+	}
+	out, derr := describeChangeSet(ctx, acc, stack, name)
+	if derr != nil || out == nil {
+		return ""
+	}
+	return aws.ToString(out.ChangeSetId)
 }
 
 var errChangeSetGone = errors.New("it disappeared while it was being made (another run deleted it?); run again")

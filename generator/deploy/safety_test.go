@@ -399,3 +399,17 @@ func TestAFailedChangeSetIsMadeAgain(t *testing.T) {
 		}
 	}
 }
+
+func TestAChangeSetWhoseAnswerWasLostIsFound(t *testing.T) {
+	srv := endpoint(t, nil)
+	// CloudFormation makes the change set, the answer is lost, and the SDK's retry is told
+	// that it already exists.
+	srv.LoseAnswers(1, "CreateChangeSet")
+	_, res := apply(t, target(t, fleet(""), nil), options())
+	if res.Failed() {
+		t.Fatalf("apply after a lost answer: %s", results(res))
+	}
+	if n := len(live(t, srv, platformID)) + len(live(t, srv, securityID)); n != 4 {
+		t.Errorf("%d stacks, want 4", n)
+	}
+}
