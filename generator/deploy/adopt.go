@@ -134,7 +134,7 @@ func importResources(ctx context.Context, acc *account, sr *StackReview, opts *O
 	if cs.Status == types.ChangeSetStatusFailed {
 		return fmt.Errorf("import change set %s failed: %s", name, aws.ToString(cs.StatusReason))
 	}
-	if _, err := acc.cfn.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String(sr.Name), ChangeSetName: cs.ChangeSetId}); err != nil {
+	if err := executeChangeSet(ctx, acc, sr.Name, aws.ToString(cs.ChangeSetId)); err != nil {
 		return fmt.Errorf("executing the import change set: %w", err)
 	}
 	st, err := waitStack(ctx, acc, sr.Name, opts)

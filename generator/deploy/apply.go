@@ -240,7 +240,7 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 		}
 	}
 	opts.Progress("%s: %s started (%d resource changes)", sr.Name, map[bool]string{true: "create", false: "update"}[creating], len(sr.Changes))
-	if _, err := acc.cfn.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String(sr.Name), ChangeSetName: aws.String(sr.changeSetID)}); err != nil {
+	if err := executeChangeSet(ctx, acc, sr.Name, sr.changeSetID); err != nil {
 		return fail(fmt.Errorf("executing change set %s: %w", sr.ChangeSet, err), nil)
 	}
 	sr.changeSetID, sr.created = "", false // executed: nothing to discard

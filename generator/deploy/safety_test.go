@@ -413,3 +413,19 @@ func TestAChangeSetWhoseAnswerWasLostIsFound(t *testing.T) {
 		t.Errorf("%d stacks, want 4", n)
 	}
 }
+
+func TestAnExecuteWhoseAnswerWasLostIsWaitedFor(t *testing.T) {
+	srv := endpoint(t, nil)
+	srv.LoseAnswers(1, "ExecuteChangeSet")
+	_, res := apply(t, target(t, fleet(""), nil), options())
+	if res.Failed() {
+		t.Fatalf("apply after a lost answer: %s", results(res))
+	}
+	for _, id := range []string{platformID, securityID} {
+		for name, st := range live(t, srv, id) {
+			if st.StackStatus != types.StackStatusCreateComplete || !*st.EnableTerminationProtection {
+				t.Errorf("%s is %s, protection %v", name, st.StackStatus, *st.EnableTerminationProtection)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -45,6 +46,21 @@ func keepProtected(ctx context.Context, acc *account, sr *StackReview) error {
 		}
 	}
 	return nil
+}
+
+// executeChangeSet executes a change set. One that is executing or executed already counts as
+// executed: the answer to the first try was lost and the SDK tried again.
+func executeChangeSet(ctx context.Context, acc *account, stack, id string) error {
+	_, err := acc.cfn.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String(stack), ChangeSetName: aws.String(id)})
+	var status *types.InvalidChangeSetStatusException
+	if !errors.As(err, &status) {
+		return err
+	}
+	if cs, derr := describeChangeSet(ctx, acc, stack, id); derr == nil && cs != nil &&
+		(cs.ExecutionStatus == types.ExecutionStatusExecuteInProgress || cs.ExecutionStatus == types.ExecutionStatusExecuteComplete) {
+		return nil
+	}
+	return err
 }
 
 // waitStack polls a stack until no operation is in progress.
