@@ -215,7 +215,9 @@ func makeChangeSet(ctx context.Context, acc *account, sr *StackReview, csType ty
 		} else if id = madeAlready(ctx, acc, s.Name, name, err); id == "" {
 			return fmt.Errorf("creating change set: %w", err)
 		}
-		sr.created = csType == types.ChangeSetTypeCreate && sr.Status == ""
+		// An empty stack found (a plan that died before cleaning up left it) is cleaned up
+		// as one made now; only while it is still empty (see discard).
+		sr.created = csType == types.ChangeSetTypeCreate && (sr.Status == "" || sr.Status == string(types.StackStatusReviewInProgress))
 		sr.changeSetID = id
 		if out, err = waitChangeSet(ctx, acc, s.Name, name, opts); err != nil {
 			return err

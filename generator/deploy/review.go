@@ -44,7 +44,7 @@ type StackReview struct {
 	stack       *Stack
 	acc         *account
 	changeSetID string
-	created     bool // plan created the stack (REVIEW_IN_PROGRESS) for its change set
+	created     bool // the stack is REVIEW_IN_PROGRESS, made to hold a change set: discard deletes it
 	kept        bool // the change set was left by an earlier plan --keep
 	moved       bool // a stack refactor moved resources into or out of it
 	protected   bool // the live stack has termination protection

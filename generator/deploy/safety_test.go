@@ -429,3 +429,20 @@ func TestAnExecuteWhoseAnswerWasLostIsWaitedFor(t *testing.T) {
 		}
 	}
 }
+
+func TestAnEmptyStackThatAKilledPlanLeftIsCleanedUp(t *testing.T) {
+	srv := endpoint(t, nil)
+	// A plan made the empty stacks for its change sets and died before it cleaned up (as one
+	// that keeps them does not clean up).
+	opts := options()
+	opts.Keep = true
+	plan(t, target(t, fleet(""), nil), opts)
+	// irsa.yaml changed since; the next plan finds the empty stacks and leaves none behind.
+	f := target(t, fleet("  - name: worker\n    namespace: web\n    clusters: [prod]\n"), nil)
+	if r := plan(t, f, options()); stack(r, "irsa-platform-roles").Action != deploy.ActionCreate {
+		t.Fatalf("irsa-platform-roles = %q, want create", stack(r, "irsa-platform-roles").Action)
+	}
+	if l := live(t, srv, platformID); l["irsa-platform-roles"].StackName != nil {
+		t.Errorf("irsa-platform-roles is left %s", l["irsa-platform-roles"].StackStatus)
+	}
+}
