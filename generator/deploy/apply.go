@@ -270,6 +270,12 @@ func applyStack(ctx context.Context, sr *StackReview, opts *Options) *Outcome {
 }
 
 func deleteOrphan(ctx context.Context, o *Orphan, opts *Options) *Outcome {
+	if len(o.Recreated) > 0 && !opts.AllowDelete {
+		err := fmt.Errorf("it holds %s: deleting it deletes them, and only a later apply makes them again (pods lose their credentials meanwhile); nothing was deleted; run with --allow-delete to allow it",
+			strings.Join(o.Recreated, "; "))
+		opts.Progress("%s: failed: %v", o.Name, err)
+		return &Outcome{Stack: o.Name, Outcome: OutcomeFailed, Reason: err.Error()}
+	}
 	opts.Progress("%s: deleting orphan in account %s", o.Name, o.Account)
 	if err := deleteStack(ctx, o.acc, o.id, "", opts); err != nil {
 		opts.Progress("%s: failed: %v", o.Name, err)

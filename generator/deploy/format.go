@@ -115,6 +115,9 @@ func (r *Review) text() string {
 	}
 	for _, o := range r.Orphans {
 		fmt.Fprintf(&b, "%s (%s %s %s): ORPHAN: not in stacks.json; apply --delete-orphans deletes it\n", o.Name, o.Account, o.AccountID, o.Region)
+		for _, h := range o.Recreated {
+			fmt.Fprintf(&b, "  ! holds %s: deleting it needs --allow-delete too\n", h)
+		}
 	}
 	b.WriteString(r.summary() + "\n")
 	return b.String()
@@ -131,7 +134,11 @@ func (r *Review) markdown() string {
 		fmt.Fprintf(&b, "| `%s` | %s (%s) | %s | %s |\n", s.Name, s.Account, s.AccountID, s.Region, mdCell(s.heading()))
 	}
 	for _, o := range r.Orphans {
-		fmt.Fprintf(&b, "| `%s` | %s (%s) | %s | **orphan**: not in stacks.json |\n", o.Name, o.Account, o.AccountID, o.Region)
+		held := ""
+		if len(o.Recreated) > 0 {
+			held = "; **holds " + mdCell(strings.Join(o.Recreated, "; ")) + "**"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s (%s) | %s | **orphan**: not in stacks.json%s |\n", o.Name, o.Account, o.AccountID, o.Region, held)
 	}
 	var drifted []string
 	for _, s := range r.Stacks {

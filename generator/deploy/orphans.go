@@ -46,6 +46,42 @@ func findOrphans(ctx context.Context, conns *connections, ref AccountRef, known 
 	return out, nil
 }
 
+// findRecreated fills the orphans' Recreated: the roles and providers they hold that a stack of
+// the review adds in the same account. An orphan whose resources cannot be listed counts as
+// holding something, so that it is not deleted unasked.
+func (r *Review) findRecreated(ctx context.Context) {
+	adds := map[string]string{} // account id, type, IAM name → the stack that adds it
+	for _, s := range r.Stacks {
+		for _, c := range s.Changes {
+			if c.Action == string(types.ChangeActionAdd) && guarded[c.Type] && c.Name != "" {
+				adds[s.AccountID+"\x00"+c.Type+"\x00"+c.Name] = s.Name
+			}
+		}
+	}
+	if len(adds) == 0 {
+		return
+	}
+	for _, o := range r.Orphans {
+		p := cloudformation.NewListStackResourcesPaginator(o.acc.cfn, &cloudformation.ListStackResourcesInput{StackName: aws.String(o.id)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				o.Recreated = append(o.Recreated, "(its resources could not be listed: "+err.Error()+")")
+				break
+			}
+			for _, res := range page.StackResourceSummaries {
+				typ, name := aws.ToString(res.ResourceType), aws.ToString(res.PhysicalResourceId)
+				if _, host, ok := strings.Cut(name, ":oidc-provider/"); ok && typ == "AWS::IAM::OIDCProvider" {
+					name = "https://" + host
+				}
+				if stack, ok := adds[o.AccountID+"\x00"+typ+"\x00"+name]; ok {
+					o.Recreated = append(o.Recreated, fmt.Sprintf("%s %s, which %s adds", typ, name, stack))
+				}
+			}
+		}
+	}
+}
+
 // ownName reports whether name is what prefix gives a stack of account: PREFIX-ACCOUNT-KIND
 // (oidc-providers, policies, roles, pod-identity-roles, the last two with an optional -N), or a
 // cluster's PREFIX-pod-identity-CLUSTER.

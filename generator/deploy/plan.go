@@ -63,6 +63,7 @@ func Plan(ctx context.Context, f *Fleet, opts Options) (*Review, error) {
 	}
 	_ = g.Wait()
 	r.pairChanges()
+	r.findRecreated(ctx)
 	slices.SortFunc(r.Orphans, func(a, b *Orphan) int {
 		return strings.Compare(a.Account+"\x00"+a.Name, b.Account+"\x00"+b.Name)
 	})

@@ -100,6 +100,9 @@ type Orphan struct {
 	AccountID string `json:"accountId"`
 	Region    string `json:"region"`
 	Status    string `json:"status"`
+	// Recreated lists the roles and providers it holds that a stack of stacks.json adds (an
+	// account renamed in irsa.yaml): deleting it deletes them before they can be made again.
+	Recreated []string `json:"recreated,omitempty"`
 
 	acc *account
 	id  string

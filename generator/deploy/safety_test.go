@@ -446,3 +446,38 @@ func TestAnEmptyStackThatAKilledPlanLeftIsCleanedUp(t *testing.T) {
 		t.Errorf("irsa-platform-roles is left %s", l["irsa-platform-roles"].StackStatus)
 	}
 }
+
+func TestAnOrphanHoldingWhatAStackAddsIsNotDeletedUnasked(t *testing.T) {
+	srv := endpoint(t, nil)
+	if _, res := apply(t, target(t, fleet(""), nil), options()); res.Failed() {
+		t.Fatalf("apply: %s", results(res))
+	}
+	// The account security is renamed sec: its stacks are orphans that hold the roles and the
+	// provider that sec's new stacks add.
+	renamed := strings.ReplaceAll(strings.ReplaceAll(fleet(""), "name: security", "name: sec"), "account: security", "account: sec")
+	f := target(t, renamed, nil)
+	r := plan(t, f, options())
+	held := 0
+	for _, o := range r.Orphans {
+		held += len(o.Recreated)
+	}
+	if len(r.Orphans) != 2 || held != 2 {
+		t.Fatalf("orphans %+v: want security's 2, holding sec-audit and the provider", r.Orphans)
+	}
+	var text strings.Builder
+	if err := r.Write(&text, deploy.FormatText); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "! holds AWS::IAM::Role sec-audit, which irsa-sec-roles adds") {
+		t.Errorf("the review does not say what the orphan holds:\n%s", text.String())
+	}
+	opts := options()
+	opts.DeleteOrphans = true
+	_, res := apply(t, f, opts)
+	if o := res.Stacks[slices.IndexFunc(res.Stacks, func(o *deploy.Outcome) bool { return o.Stack == "irsa-security-roles" })]; o.Outcome != deploy.OutcomeFailed || !strings.Contains(o.Reason, "--allow-delete") {
+		t.Errorf("deleting the orphan that holds sec-audit: %s", results(res))
+	}
+	if roles := srv.Roles(securityID); !slices.ContainsFunc(roles, func(r awsfake.Role) bool { return r.Name == "sec-audit" }) {
+		t.Errorf("sec-audit was deleted: %v", roles)
+	}
+}
