@@ -244,19 +244,23 @@ func TestAChangeSetBeingMadeIsWaitedFor(t *testing.T) {
 
 func TestMovesAcrossManyStacksAreSplitIntoRefactorsOfFive(t *testing.T) {
 	srv := endpoint(t, nil)
-	var sas strings.Builder
-	for i := range 60 {
-		fmt.Fprintf(&sas, "  - name: svc%d\n    namespace: web\n    clusters: [prod]\n", i)
+	// Roles with inline policies of n actions each: a few fill a role stack.
+	roles := func(n int) string {
+		var b strings.Builder
+		for i := range 30 {
+			fmt.Fprintf(&b, "  - name: svc%02d\n    namespace: web\n    clusters: [prod]\n    inlinePolicy:\n      Version: \"2012-10-17\"\n      Statement:\n        - Effect: Allow\n          Resource: \"*\"\n          Action:\n", i)
+			for j := range n {
+				fmt.Fprintf(&b, "            - sqs:ReceiveMessageFromQueue%03d\n", j)
+			}
+		}
+		return fleet(b.String(), "platform")
 	}
-	stacks := func(n int) string {
-		return strings.Replace(fleet(sas.String(), "platform"), "region: us-east-1\n    deploy:", fmt.Sprintf("region: us-east-1\n    roleStacks: %d\n    deploy:", n), 1)
-	}
-	if _, res := apply(t, target(t, stacks(5), nil), options()); res.Failed() {
+	if _, res := apply(t, target(t, roles(150), nil), options()); res.Failed() {
 		t.Fatalf("apply: %s", results(res))
 	}
 	before := srv.Roles(platformID)
-	// Two more role stacks take roles from each of the five.
-	f := target(t, stacks(7), nil)
+	// Every role grows (a change of the defaults does that): every stack gives up roles.
+	f := target(t, roles(220), nil)
 	involved := map[string]bool{}
 	for _, s := range plan(t, f, options()).Stacks {
 		for _, c := range s.Changes {
