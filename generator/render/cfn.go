@@ -134,17 +134,7 @@ func (b *builder) role(r *plan.Role) {
 		}
 		b.close()
 	}
-	if len(r.Tags) > 0 {
-		b.key("Tags")
-		b.openSeq()
-		for _, t := range r.Tags {
-			b.openMap()
-			b.pair("Key", t.Key)
-			b.pair("Value", t.Value)
-			b.close()
-		}
-		b.close()
-	}
+	b.tags(r.Tags)
 	b.close()
 }
 
@@ -169,4 +159,20 @@ func TrustPolicy(r *plan.Role) map[string]any {
 	}
 	statements = append(statements, podIdentityStatements(r)...)
 	return map[string]any{"Version": "2012-10-17", "Statement": statements}
+}
+
+// tags writes a resource's Tags property, if it has any, keys and values exactly as written.
+func (b *builder) tags(tags []plan.Tag) {
+	if len(tags) == 0 {
+		return
+	}
+	b.key("Tags")
+	b.openSeq()
+	for _, t := range tags {
+		b.openMap()
+		b.pair("Key", t.Key)
+		b.pair("Value", t.Value)
+		b.close()
+	}
+	b.close()
 }

@@ -83,16 +83,6 @@ func (b *builder) association(a *plan.Association) {
 		}
 		b.pair("Policy", string(data))
 	}
-	if len(a.Tags) > 0 {
-		b.key("Tags")
-		b.openSeq()
-		for _, t := range a.Tags {
-			b.openMap()
-			b.pair("Key", t.Key)
-			b.pair("Value", t.Value)
-			b.close()
-		}
-		b.close()
-	}
+	b.tags(a.Tags)
 	b.close()
 }
