@@ -18,8 +18,8 @@ import (
 	"github.com/irsagen/irsagen/generator/render"
 )
 
-// ReadAssignment reads where the output in dir put each role: the roles that
-// cloudformation/stacks.json lists under each stack. An output written before stacks.json
+// ReadAssignment reads where the output in dir put each role and each Pod Identity association:
+// the roles and association keys that cloudformation/stacks.json lists under each stack. An output written before stacks.json
 // listed them has its roles read from the RoleName of each template instead, so an upgrade moves
 // nothing. A dir, or a stacks.json, that does not exist is an empty assignment: roles are packed
 // from scratch. Reading never leaves dir, whatever links it holds.
@@ -41,9 +41,10 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 	}
 	var doc struct {
 		Stacks []struct {
-			Name     string    `json:"name"`
-			Template string    `json:"template"`
-			Roles    *[]string `json:"roles"`
+			Name         string    `json:"name"`
+			Template     string    `json:"template"`
+			Roles        *[]string `json:"roles"`
+			Associations *[]string `json:"associations"`
 		} `json:"stacks"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
@@ -51,6 +52,10 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 	}
 	a := plan.Assignment{}
 	for _, s := range doc.Stacks {
+		if s.Associations != nil {
+			a[s.Name] = *s.Associations
+			continue
+		}
 		switch {
 		case s.Roles != nil:
 			a[s.Name] = *s.Roles
@@ -60,6 +65,13 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 				return nil, fmt.Errorf("%s: reading the roles of stack %s: %w", filepath.Join(dir, filepath.FromSlash(s.Template)), s.Name, err)
 			}
 			a[s.Name] = names
+		case strings.Contains(s.Name, "-"+plan.StackPodIdentity+"-") && s.Template != "":
+			// An output written before stacks.json listed associations: one stack a cluster.
+			keys, err := templateAssociationKeys(root, s.Template)
+			if err != nil {
+				return nil, fmt.Errorf("%s: reading the associations of stack %s: %w", filepath.Join(dir, filepath.FromSlash(s.Template)), s.Name, err)
+			}
+			a[s.Name] = keys
 		}
 	}
 	return a, nil
@@ -78,32 +90,66 @@ func isRoleStack(name string) bool {
 	return n != "" && strings.Trim(n, "0123456789") == ""
 }
 
+// templateAssociationKeys returns the key, namespace/ServiceAccount, of every Pod Identity
+// association in a template that irsagen wrote: its Namespace line, then its ServiceAccount line.
+func templateAssociationKeys(root *os.Root, template string) ([]string, error) {
+	var keys []string
+	namespace := ""
+	err := templateLines(root, template, func(line string) error {
+		if v, ok := strings.CutPrefix(line, "Namespace: "); ok {
+			return yaml.Unmarshal([]byte(v), &namespace)
+		}
+		if v, ok := strings.CutPrefix(line, "ServiceAccount: "); ok && namespace != "" {
+			var name string
+			if err := yaml.Unmarshal([]byte(v), &name); err != nil {
+				return fmt.Errorf("ServiceAccount %s: %v", v, err)
+			}
+			keys = append(keys, namespace+"/"+name)
+		}
+		namespace = ""
+		return nil
+	})
+	return keys, err
+}
+
 // templateRoleNames returns the RoleName of every role in a template that irsagen wrote: one
 // property per line, so the lines that hold RoleName are enough, without reading the whole YAML.
 func templateRoleNames(root *os.Root, template string) ([]string, error) {
-	if !fs.ValidPath(template) || path.Clean(template) != template {
-		return nil, fmt.Errorf("not a path inside the output directory")
-	}
-	data, err := root.ReadFile(template)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
 	var names []string
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, len(data)+1)
-	for sc.Scan() {
-		value, ok := strings.CutPrefix(strings.TrimLeft(sc.Text(), " "), "RoleName: ")
+	err := templateLines(root, template, func(line string) error {
+		value, ok := strings.CutPrefix(line, "RoleName: ")
 		if !ok {
-			continue
+			return nil
 		}
 		var name string
 		if err := yaml.Unmarshal([]byte(value), &name); err != nil {
-			return nil, fmt.Errorf("RoleName %s: %v", value, err)
+			return fmt.Errorf("RoleName %s: %v", value, err)
 		}
 		names = append(names, name)
+		return nil
+	})
+	return names, err
+}
+
+// templateLines calls line with each line of a template in the output directory, without its
+// indentation. A template that does not exist has no lines.
+func templateLines(root *os.Root, template string, line func(string) error) error {
+	if !fs.ValidPath(template) || path.Clean(template) != template {
+		return fmt.Errorf("not a path inside the output directory")
 	}
-	return names, sc.Err()
+	data, err := root.ReadFile(template)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, len(data)+1)
+	for sc.Scan() {
+		if err := line(strings.TrimLeft(sc.Text(), " ")); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
 }

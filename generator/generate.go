@@ -51,7 +51,9 @@ func Generate(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := plan.BuildWith(f, configDirFrom(out, f.Dir), plan.Options{Previous: previous, RoleBytes: render.RoleBytes()})
+	p, err := plan.BuildWith(f, configDirFrom(out, f.Dir), plan.Options{
+		Previous: previous, RoleBytes: render.RoleBytes(), AssociationBytes: render.AssociationBytes(),
+	})
 	if err != nil {
 		return nil, err
 	}

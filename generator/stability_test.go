@@ -179,7 +179,7 @@ func generateResult(t *testing.T, fleet *synth.Fleet, out string) *generator.Res
 		t.Fatal(err)
 	}
 	if len(res.Plan.Moves) > 0 {
-		t.Errorf("%d roles move, the first %s from %s", len(res.Plan.Moves), res.Plan.Moves[0].Role.Name, res.Plan.Moves[0].From)
+		t.Errorf("%d roles or associations move, the first %s from %s", len(res.Plan.Moves), res.Plan.Moves[0].Name(), res.Plan.Moves[0].From)
 	}
 	writeStacksFile(t, out, res)
 	return res

@@ -82,3 +82,70 @@ func TestGrownRoleMoveIsAnnounced(t *testing.T) {
 		t.Errorf("a run with nothing changed moves again or changes stacks.json:\n%s", stderr)
 	}
 }
+
+// associationsConfig is a cluster on Pod Identity with 240 ServiceAccounts; those in tags carry
+// that many long tags, which their associations carry too.
+func associationsConfig(tags map[int]int) string {
+	var b strings.Builder
+	b.WriteString(`apiVersion: irsagen/v1
+kind: Config
+accounts:
+  - {name: platform, id: "111122223333", region: us-east-1}
+clusters:
+  - {name: prod, account: platform, region: us-east-1, oidcIssuer: "https://oidc.eks.us-east-1.amazonaws.com/id/AAAABBBBCCCCDDDDEEEEFFFF00001111", identity: podIdentity}
+serviceAccounts:
+`)
+	for i := range 240 {
+		fmt.Fprintf(&b, "  - name: app-%03d\n    namespace: apps\n    clusters: [prod]\n", i)
+		if n := tags[i]; n > 0 {
+			b.WriteString("    tags:\n")
+			for j := range n {
+				fmt.Fprintf(&b, "      tag-%02d: %s\n", j, strings.Repeat("v", 200))
+			}
+		}
+	}
+	return b.String()
+}
+
+// TestGrownAssociationMoveIsAnnounced grows two associations of the first association stack
+// until it no longer holds them: the larger moves, generate says so, and that it must be deleted
+// from its old stack before the new one can create it.
+func TestGrownAssociationMoveIsAnnounced(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "irsa.yaml")
+	out := filepath.Join(dir, "out")
+	run := func(src string) (string, []byte) {
+		t.Helper()
+		if err := os.WriteFile(config, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		if code := cli.Main([]string{"generate", "-c", config, "-o", out}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, stderr.String())
+		}
+		stacks, err := os.ReadFile(filepath.Join(out, "cloudformation", "stacks.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stderr.String(), stacks
+	}
+	stderr, before := run(associationsConfig(nil))
+	if stderr != "" {
+		t.Fatalf("stderr of the first run:\n%s", stderr)
+	}
+	if !bytes.Contains(before, []byte(`"irsa-pod-identity-prod-2"`)) || !bytes.Contains(before, []byte(`"apps/app-001"`)) {
+		t.Fatalf("want two association stacks listing their associations:\n%s", before)
+	}
+	// app-001 and app-002 share the first stack; they grow by some 10 and 7 KB.
+	stderr, after := run(associationsConfig(map[int]int{1: 45, 2: 32}))
+	want := "warning: Pod Identity association of ServiceAccount apps/app-001 in cluster prod moves from stack irsa-pod-identity-prod to stack irsa-pod-identity-prod-"
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "deploy the stack it leaves alone first") || strings.Count(stderr, "Pod Identity association of") != 1 {
+		t.Errorf("stderr:\n%s\nwant one association move, %q...", stderr, want)
+	}
+	if bytes.Equal(before, after) {
+		t.Error("stacks.json is unchanged")
+	}
+	if stderr, again := run(associationsConfig(map[int]int{1: 45, 2: 32})); stderr != "" || !bytes.Equal(again, after) {
+		t.Errorf("a run with nothing changed moves again or changes stacks.json:\n%s", stderr)
+	}
+}

@@ -22,13 +22,18 @@ import (
 
 // Options are Build's inputs besides the config.
 type Options struct {
-	// Previous is where the committed output put each role (ReadAssignment); roles stay there.
+	// Previous is where the committed output put each role and association (ReadAssignment);
+	// they stay there.
 	// Nil packs every role from scratch.
 	Previous Assignment
 	// RoleBytes is the size of a role in its template (render.RoleBytes()), by which role stacks
 	// are filled; it is called on every CPU at once. Nil counts every role as a typical one: for
 	// plans that are never rendered.
 	RoleBytes func(*Role) int
+	// AssociationBytes is the size of a Pod Identity association in its template
+	// (render.AssociationBytes()), by which association stacks are filled. Nil counts every
+	// association as a typical one.
+	AssociationBytes func(*Association) int
 }
 
 // Build resolves f into a Plan with no earlier output and no measure of roles: for plans that

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/irsagen/irsagen/generator/config"
@@ -194,32 +195,82 @@ func (b *builder) sortAssociations() {
 	})
 }
 
-// assignPodIdentityStacks puts each cluster's associations in a stack of the cluster's account,
-// deployed in the cluster's region after the roles they name.
-func (b *builder) assignPodIdentityStacks(get func(a *Account, kind string, i int) *Stack) {
-	perCluster := map[*Cluster]*Stack{}
-	for _, a := range b.plan.Associations {
-		s := perCluster[a.Cluster]
-		if s == nil {
-			c := a.Cluster
-			s = &Stack{
-				Name: podIdentityStackName(b.plan.StackPrefix, c.Name), Account: c.Account, Kind: StackPodIdentity,
-				Region: c.Region, Capabilities: []string{},
-			}
-			s.Template = "cloudformation/" + c.Account.Name + "/" + s.Name + ".yaml"
-			perCluster[a.Cluster] = s
-			b.plan.Stacks = append(b.plan.Stacks, s)
-		}
-		a.Stack = s
-		s.Associations = append(s.Associations, a)
-		for _, r := range []*Role{a.Role, a.Target} {
-			if r != nil {
-				s.DependsOn = appendUnique(s.DependsOn, r.Stack.Name)
-			}
-		}
+// AssociationKey names an association among its cluster's: namespace/ServiceAccount. stacks.json
+// lists the keys of each association stack's associations.
+func AssociationKey(a *Association) string {
+	return a.Namespace + "/" + a.ServiceAccount
+}
+
+// assignPodIdentityStacks puts each cluster's associations in stacks of the cluster's account,
+// deployed in the cluster's region after the roles they name. They are sized as role stacks are:
+// an association stays in the stack the earlier output put it in, new ones fill the cluster's
+// stacks in the order of their keys, then a new stack.
+func (b *builder) assignPodIdentityStacks(opts Options) {
+	clusters := map[string]bool{}
+	for _, c := range b.plan.Clusters {
+		clusters[c.Name] = true
 	}
-	for _, s := range perCluster {
-		sort.Strings(s.DependsOn)
+	sizes := measure(b.plan.Associations, opts.AssociationBytes, unmeasuredAssociationBytes)
+	// Associations are sorted by cluster: each cluster's are one run.
+	for start := 0; start < len(b.plan.Associations); {
+		c := b.plan.Associations[start].Cluster
+		end := start
+		for end < len(b.plan.Associations) && b.plan.Associations[end].Cluster == c {
+			end++
+		}
+		run := b.plan.Associations[start:end]
+		name := func(i int) string { return podIdentityStackNameAt(b.plan.StackPrefix, c.Name, i, clusters) }
+		p := packer{previous: previousIndexFunc(opts.Previous, podIdentityStackIndex(name)), quota: associationQuota}
+		keys := make([]string, len(run))
+		for i, a := range run {
+			keys[i] = AssociationKey(a)
+		}
+		stacks := map[int]*Stack{}
+		for i, at := range p.pack(keys, sizes[start:end]) {
+			s := stacks[at]
+			if s == nil {
+				s = &Stack{
+					Name: name(at), Account: c.Account, Kind: StackPodIdentity, Index: at,
+					Region: c.Region, Capabilities: []string{}, base: name(0),
+				}
+				s.Template = "cloudformation/" + c.Account.Name + "/" + s.Name + ".yaml"
+				stacks[at] = s
+				b.plan.Stacks = append(b.plan.Stacks, s)
+			}
+			a := run[i]
+			a.Stack = s
+			s.Associations = append(s.Associations, a)
+			for _, r := range []*Role{a.Role, a.Target} {
+				if r != nil {
+					s.DependsOn = appendUnique(s.DependsOn, r.Stack.Name)
+				}
+			}
+		}
+		for _, m := range p.moves {
+			a := run[m.item]
+			b.plan.Moves = append(b.plan.Moves, Move{Association: a, From: name(m.from), To: a.Stack, Bytes: m.bytes, Count: m.count})
+		}
+		for _, s := range stacks {
+			sort.Strings(s.DependsOn)
+		}
+		start = end
+	}
+}
+
+// podIdentityStackIndex is the inverse of name: the index of a stack name that name gives, for
+// indexes up to a cluster's quota of associations.
+func podIdentityStackIndex(name func(int) string) func(string) (int, bool) {
+	first := name(0)
+	return func(stack string) (int, bool) {
+		if stack == first {
+			return 0, true
+		}
+		i := strings.LastIndexByte(stack, '-')
+		n, err := strconv.Atoi(stack[i+1:])
+		if err != nil || n < 2 || n > MaxAssociations || name(n-1) != stack {
+			return 0, false
+		}
+		return n - 1, true
 	}
 }
 
@@ -231,7 +282,23 @@ func podIdentityStack(r *Role) string {
 	return StackRoles
 }
 
-// podIdentityStackName names a cluster's association stack. A stack name is at most 128
+// podIdentityStackNameAt names a cluster's association stacks: the first is
+// podIdentityStackName, and the one of index i > 0 has -<i+1> after it, <prefix>-pod-identity-<cluster>-2
+// for the second. Where that would be the name of another cluster's first stack (clusters
+// "prod" and "prod-2"), or too long, the name also keeps a hash of the cluster's name.
+func podIdentityStackNameAt(prefix, cluster string, i int, clusters map[string]bool) string {
+	if i == 0 {
+		return podIdentityStackName(prefix, cluster)
+	}
+	suffix := "-" + strconv.Itoa(i+1)
+	name := podIdentityStackName(prefix, cluster)
+	if name == prefix+"-pod-identity-"+cluster && len(name)+len(suffix) <= 128 && !clusters[cluster+suffix] {
+		return name + suffix
+	}
+	return hashedStackName(prefix, cluster, 128-len(suffix)) + suffix
+}
+
+// podIdentityStackName names a cluster's first association stack. A stack name is at most 128
 // letters, digits and '-'; a cluster name may hold '_' and 100 characters, so such a name is
 // spelled with '-' and keeps a hash of the cluster's name. So does a name with capitals: the
 // stack's template is a file named after the stack, and "Prod" and "prod" must not meet where
@@ -241,10 +308,17 @@ func podIdentityStackName(prefix, cluster string) string {
 	if len(name) <= 128 && !strings.Contains(cluster, "_") && ClusterKey(cluster) == cluster {
 		return name
 	}
+	return hashedStackName(prefix, cluster, 128)
+}
+
+// hashedStackName is <prefix>-pod-identity-<cluster>-<hash> in at most limit characters, '_'
+// spelled '-'.
+func hashedStackName(prefix, cluster string, limit int) string {
+	name := prefix + "-pod-identity-" + cluster
 	h := shortHash(cluster, 10)
 	name = strings.ReplaceAll(name, "_", "-")
-	if len(name) > 128-len(h)-1 {
-		name = name[:128-len(h)-1]
+	if len(name) > limit-len(h)-1 {
+		name = name[:limit-len(h)-1]
 	}
 	return name + "-" + h
 }

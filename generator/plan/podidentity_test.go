@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -171,5 +172,152 @@ func TestPodIdentityQuota(t *testing.T) {
 	}
 	if _, diags := build(t, b.String()); diags != nil {
 		t.Errorf("5,000 associations: %v", diags)
+	}
+}
+
+// podMany binds n ServiceAccounts to cluster moved (Pod Identity only); every third disables
+// session tags, so it goes through a chaining role.
+func podMany(n int, extra string) string {
+	var b strings.Builder
+	b.WriteString(podFleet)
+	if extra != "" {
+		b.WriteString(extra)
+	}
+	for i := range n {
+		tags := ""
+		if i%3 == 0 {
+			tags = ", podIdentity: {disableSessionTags: true}"
+		}
+		fmt.Fprintf(&b, "  - {name: sa-%03d, namespace: team, clusters: [moved]%s}\n", i, tags)
+	}
+	return b.String()
+}
+
+func associationStacks(p *Plan) map[string]string {
+	out := map[string]string{}
+	for _, a := range p.Associations {
+		out[a.Cluster.Name+"/"+AssociationKey(a)] = a.Stack.Name
+	}
+	return out
+}
+
+// previousOf is the assignment stacks.json records for p.
+func previousOf(p *Plan) Assignment {
+	a := Assignment{}
+	for _, s := range p.Stacks {
+		for _, r := range s.Roles {
+			a[s.Name] = append(a[s.Name], r.Name)
+		}
+		for _, as := range s.Associations {
+			a[s.Name] = append(a[s.Name], AssociationKey(as))
+		}
+	}
+	return a
+}
+
+// TestAssociationStacksSizeThemselves: a cluster's associations fill stacks up to the fill line,
+// the first keeping the name of the one stack earlier versions wrote, then -2, -3; those added
+// later never move the others; each stack depends on the stacks of the roles it names.
+func TestAssociationStacksSizeThemselves(t *testing.T) {
+	p := mustBuild(t, podMany(400, ""))
+	per := associationQuota.fillBytes / unmeasuredAssociationBytes
+	var names []string
+	for _, s := range p.Stacks {
+		if s.Kind != StackPodIdentity {
+			continue
+		}
+		names = append(names, s.Name)
+		if len(s.Associations) > per {
+			t.Errorf("%s holds %d associations, over its fill line of %d", s.Name, len(s.Associations), per)
+		}
+		for _, a := range s.Associations {
+			if a.Stack != s {
+				t.Errorf("%s lists %s, which is in %s", s.Name, AssociationKey(a), a.Stack.Name)
+			}
+			for _, r := range []*Role{a.Role, a.Target} {
+				if r != nil && !slices.Contains(s.DependsOn, r.Stack.Name) {
+					t.Errorf("%s names role %s of %s but does not depend on it", s.Name, r.Name, r.Stack.Name)
+				}
+			}
+		}
+	}
+	if want := []string{"irsa-pod-identity-moved", "irsa-pod-identity-moved-2", "irsa-pod-identity-moved-3", "irsa-pod-identity-moved-4"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("association stacks %v, want %v", names, want)
+	}
+	// New ServiceAccounts whose names sort first: from scratch they would shift every
+	// association; with the committed layout none moves.
+	extra := "  - {name: aaa, namespace: aaa, clusters: [moved]}\n  - {name: aab, namespace: aaa, clusters: [moved], podIdentity: {disableSessionTags: true}}\n"
+	grown := mustBuildWith(t, podMany(400, extra), Options{Previous: previousOf(p)})
+	was := associationStacks(p)
+	for k, now := range associationStacks(grown) {
+		if w, ok := was[k]; ok && w != now {
+			t.Errorf("association %s moved from %s to %s", k, w, now)
+		}
+	}
+	if len(grown.Moves) != 0 {
+		t.Errorf("moves %v, want none", grown.Moves)
+	}
+	if fresh := associationStacks(mustBuild(t, podMany(400, extra))); reflect.DeepEqual(fresh, associationStacks(grown)) {
+		t.Error("packed from scratch, the associations are where the committed layout keeps them: the test proves nothing")
+	}
+}
+
+// TestAssociationStackOutgrown: a stack whose associations grew over the template quota gives up
+// its largest, each recorded as a move.
+func TestAssociationStackOutgrown(t *testing.T) {
+	src := podMany(100, "")
+	first := mustBuild(t, src)
+	grown := "team/sa-050"
+	size := func(a *Association) int {
+		if AssociationKey(a) == grown {
+			return 25_000 // a session policy and many tags
+		}
+		return unmeasuredAssociationBytes
+	}
+	p := mustBuildWith(t, src, Options{Previous: previousOf(first), AssociationBytes: size})
+	if len(p.Moves) != 1 {
+		t.Fatalf("%d moves, want 1: %v", len(p.Moves), p.Moves)
+	}
+	m := p.Moves[0]
+	if m.Association == nil || AssociationKey(m.Association) != grown || m.From != "irsa-pod-identity-moved" || m.To != m.Association.Stack || m.Bytes <= MaxTemplateBytes {
+		t.Errorf("move %+v, want %s out of irsa-pod-identity-moved, over the quota", m, grown)
+	}
+	if !strings.Contains(m.Name(), "ServiceAccount team/sa-050 in cluster moved") {
+		t.Errorf("move named %q", m.Name())
+	}
+}
+
+// TestAssociationStackNames: the numbered stacks of a cluster are <first>-2, -3 ..., within 128
+// characters, never another cluster's name, and read back to their index.
+func TestAssociationStackNames(t *testing.T) {
+	clusters := map[string]bool{"prod": true, "prod-3": true, "Prod_blue": true}
+	long := strings.Repeat("a", 100)
+	clusters[long] = true
+	seen := map[string]string{}
+	for c := range clusters {
+		name := func(i int) string { return podIdentityStackNameAt("irsa", c, i, clusters) }
+		index := podIdentityStackIndex(name)
+		for i := range 12 {
+			n := name(i)
+			if len(n) > 128 {
+				t.Errorf("%s %d: %q is longer than 128", c, i, n)
+			}
+			if prev, dup := seen[strings.ToLower(n)]; dup {
+				t.Errorf("%s %d and %s share the name %s", c, i, prev, n)
+			}
+			seen[strings.ToLower(n)] = fmt.Sprint(c, " ", i)
+			if got, ok := index(n); !ok || got != i {
+				t.Errorf("%s: %q reads back as %d, %v; want %d", c, n, got, ok, i)
+			}
+		}
+	}
+	if got := podIdentityStackNameAt("irsa", "prod", 1, clusters); got != "irsa-pod-identity-prod-2" {
+		t.Errorf("the second stack of prod is %s", got)
+	}
+	if got := podIdentityStackNameAt("irsa", "prod", 2, clusters); got == "irsa-pod-identity-prod-3" {
+		t.Error("the third stack of prod has the name of cluster prod-3's")
+	}
+	if _, ok := podIdentityStackIndex(func(i int) string { return podIdentityStackNameAt("irsa", "prod", i, clusters) })("irsa-pod-identity-prod-3"); ok {
+		t.Error("cluster prod-3's stack reads as one of prod's")
 	}
 }

@@ -29,10 +29,11 @@ const (
 	MaxStackRoles        = min(MaxTemplateResources, MaxTemplateOutputs)
 )
 
-// A role stack takes new roles only while it stays within these, 80% of CloudFormation's quotas
-// (of bytes, less TemplateBase): the rest is room for the roles it holds to grow (a trust statement more, a
-// longer policy) without moving. TemplateBase bounds what a role template holds beside its roles
-// (the header, its description, the Resources key); render's TestRoleBytesAddUp checks it.
+// A stack takes new roles (or associations) only while it stays within these, 80% of
+// CloudFormation's quotas (of bytes, less TemplateBase): the rest is room for what it holds to
+// grow (a trust statement more, a longer policy) without moving. TemplateBase bounds what a
+// template holds beside its roles or associations (the header, its description, the Resources
+// key); render's TestRoleBytesAddUp and TestAssociationBytesAddUp check it.
 const (
 	TemplateBase = 1024
 	fillBytes    = (MaxTemplateBytes - TemplateBase) * 8 / 10
@@ -40,22 +41,58 @@ const (
 	// unmeasuredRoleBytes is what a role counts for when Build has no RoleBytes: a role with a
 	// few trust statements and a policy. Only plans that are never rendered are built so.
 	unmeasuredRoleBytes = 2500
+	// unmeasuredAssociationBytes is what an association counts for when Build has no
+	// AssociationBytes.
+	unmeasuredAssociationBytes = 300
 )
 
-// Assignment is where an earlier output put its roles: for each role stack's name, the names of
-// the roles its template holds. It is read from the committed cloudformation/stacks.json.
+// quota is how full a kind of stack may be: items are roles, or associations.
+type quota struct {
+	fillBytes, fillItems int // what new items fill a stack up to
+	maxItems             int // CloudFormation's quota: over it, a stack gives items up
+}
+
+var (
+	// A role stack lists each role's ARN as an output.
+	roleQuota = quota{fillBytes: fillBytes, fillItems: fillRoles, maxItems: MaxStackRoles}
+	// An association stack has no outputs.
+	associationQuota = quota{fillBytes: fillBytes, fillItems: MaxTemplateResources * 8 / 10, maxItems: MaxTemplateResources}
+)
+
+// Assignment is where an earlier output put its roles and associations: for each stack's name,
+// the names of the roles its template holds, or the keys (AssociationKey) of its associations.
+// It is read from the committed cloudformation/stacks.json.
 type Assignment map[string][]string
 
-// Move is a role that leaves the stack an earlier output put it in, because it grew and no longer
-// fits there. Deployed stack by stack, a move would delete the role before creating it again;
-// CloudFormation stack refactoring moves it whole (docs/stacks.md).
+// Move is a role, or an association, that leaves the stack an earlier output put it in, because
+// its stack's contents grew and no longer fit there. Deployed stack by stack, a move would delete
+// the role before creating it again; CloudFormation stack refactoring moves it whole
+// (docs/stacks.md). An association cannot be in two stacks at once either (EKS takes one per
+// ServiceAccount): the old stack must delete it before the new one creates it.
 type Move struct {
-	Role *Role
-	From string // the stack the role was in
-	To   *Stack
-	// Bytes and Roles are what the role's old stack would have held with it: over
-	// CloudFormation's quota of bytes, or of resources or outputs (MaxStackRoles).
-	Bytes, Roles int
+	Role        *Role        // the role that moves, or nil
+	Association *Association // the association that moves, or nil
+	From        string       // the stack it was in
+	To          *Stack
+	// Bytes and Count are what its old stack would have held with it: over CloudFormation's
+	// quota of bytes, or of resources (and outputs, for roles: MaxStackRoles).
+	Bytes, Count int
+}
+
+// Name is what moves: a role's ARN, or an association's cluster and ServiceAccount.
+func (m Move) Name() string {
+	if m.Association != nil {
+		return "Pod Identity association of ServiceAccount " + AssociationKey(m.Association) + " in cluster " + m.Association.Cluster.Name
+	}
+	return "role " + m.Role.ARN
+}
+
+// MaxItems is the most roles or associations the stack it leaves may hold.
+func (m Move) MaxItems() int {
+	if m.Association != nil {
+		return associationQuota.maxItems
+	}
+	return roleQuota.maxItems
 }
 
 // assignStacks places every resource in a stack. Providers and policies have one stack per
@@ -73,7 +110,7 @@ func (b *builder) assignStacks(opts Options) {
 		s, ok := stacks[name]
 		if !ok {
 			s = &Stack{
-				Name: name, Account: a, Kind: kind, Index: i,
+				Name: name, Account: a, Kind: kind, Index: i, base: stackName(b.plan.StackPrefix, a.Name, kind, 0),
 				Template:     path.Join("cloudformation", a.Name, name+".yaml"),
 				Capabilities: []string{"CAPABILITY_NAMED_IAM"},
 			}
@@ -91,36 +128,42 @@ func (b *builder) assignStacks(opts Options) {
 		p.Stack = get(p.Account, StackPolicies, 0)
 		p.Stack.Policies = append(p.Stack.Policies, p)
 	}
-	// Roles that only chain to a Pod Identity target have a stack of their own per account.
-	var sized []*Role
-	for _, r := range b.plan.Roles {
-		if podIdentityStack(r) == StackPodIdentityRoles {
-			r.Stack = get(r.Account, StackPodIdentityRoles, 0)
-		} else {
-			sized = append(sized, r)
+	// Roles are sorted by account, then name: each account's roles of a kind are one run. Roles
+	// that only chain to a Pod Identity target have stacks of their own.
+	sizes := measure(b.plan.Roles, opts.RoleBytes, unmeasuredRoleBytes)
+	for _, kind := range []string{StackRoles, StackPodIdentityRoles} {
+		var roles []*Role
+		var n []int
+		for i, r := range b.plan.Roles {
+			if podIdentityStack(r) == kind {
+				roles = append(roles, r)
+				n = append(n, sizes[i])
+			}
 		}
-	}
-	sizes := measure(sized, opts.RoleBytes)
-	// Roles are sorted by account, then name: each account's roles are one run.
-	for start := 0; start < len(sized); {
-		a := sized[start].Account
-		end := start
-		for end < len(sized) && sized[end].Account == a {
-			end++
+		for start := 0; start < len(roles); {
+			a := roles[start].Account
+			end := start
+			for end < len(roles) && roles[end].Account == a {
+				end++
+			}
+			run := roles[start:end]
+			names := make([]string, len(run))
+			for i, r := range run {
+				names[i] = r.Name
+			}
+			base := stackName(b.plan.StackPrefix, a.Name, kind, 0)
+			p := packer{previous: previousIndex(opts.Previous, base), quota: roleQuota}
+			for i, at := range p.pack(names, n[start:end]) {
+				run[i].Stack = get(a, kind, at)
+			}
+			for _, m := range p.moves {
+				r := run[m.item]
+				b.plan.Moves = append(b.plan.Moves, Move{
+					Role: r, From: stackName(b.plan.StackPrefix, a.Name, kind, m.from), To: r.Stack, Bytes: m.bytes, Count: m.count,
+				})
+			}
+			start = end
 		}
-		p := packer{
-			sizes:    sizes,
-			previous: previousIndex(opts.Previous, stackName(b.plan.StackPrefix, a.Name, StackRoles, 0)),
-			name:     func(i int) string { return stackName(b.plan.StackPrefix, a.Name, StackRoles, i) },
-		}
-		for _, pl := range p.pack(sized[start:end]) {
-			pl.role.Stack = get(a, StackRoles, pl.index)
-		}
-		for _, m := range p.moves {
-			m.To = m.Role.Stack
-			b.plan.Moves = append(b.plan.Moves, m)
-		}
-		start = end
 	}
 	for _, r := range b.plan.Roles {
 		r.Stack.Roles = append(r.Stack.Roles, r)
@@ -138,7 +181,7 @@ func (b *builder) assignStacks(opts Options) {
 			r.Stack.DependsOn = appendUnique(r.Stack.DependsOn, ch.From.Stack.Name)
 		}
 	}
-	b.assignPodIdentityStacks(get)
+	b.assignPodIdentityStacks(opts)
 	rank := map[string]int{StackProviders: 0, StackPolicies: 1, StackPodIdentityRoles: 2, StackRoles: 3, StackPodIdentity: 4}
 	for _, s := range stacks {
 		sort.Strings(s.DependsOn)
@@ -152,14 +195,15 @@ func (b *builder) assignStacks(opts Options) {
 		if x.Kind != y.Kind {
 			return rank[x.Kind] < rank[y.Kind]
 		}
+		if x.base != y.base { // the association stacks of one cluster together
+			return x.base < y.base
+		}
 		if x.Index != y.Index {
 			return x.Index < y.Index
 		}
 		return x.Name < y.Name
 	})
-	slices.SortFunc(b.plan.Moves, func(x, y Move) int {
-		return strings.Compare(x.Role.Account.Name+"\x00"+x.Role.Name, y.Role.Account.Name+"\x00"+y.Role.Name)
-	})
+	slices.SortFunc(b.plan.Moves, func(x, y Move) int { return strings.Compare(x.sortKey(), y.sortKey()) })
 }
 
 // stackName is <prefix>-<account>-<kind>, and -<i> after it for the i-th role stack but the
@@ -172,25 +216,42 @@ func stackName(prefix, account, kind string, i int) string {
 	return name
 }
 
-// previousIndex maps each role of an account's earlier role stacks, named base, base-1, ..., to
-// the index of its stack. Stacks of other accounts, or of an earlier stackPrefix, do not match.
-// A role listed twice (a hand-edited stacks.json) keeps the lowest index.
+// sortKey orders moves by account, then kind, then name.
+func (m Move) sortKey() string {
+	if m.Association != nil {
+		return m.Association.Cluster.Account.Name + "\x00b\x00" + m.Association.Cluster.Name + "\x00" + AssociationKey(m.Association)
+	}
+	return m.Role.Account.Name + "\x00a\x00" + m.Role.Name
+}
+
+// previousIndex maps each role of an account's earlier stacks of one kind, named base, base-1,
+// ..., to the index of its stack. Stacks of other accounts, or of an earlier stackPrefix, do not
+// match.
 func previousIndex(prev Assignment, base string) map[string]int {
-	out := map[string]int{}
-	for _, name := range slices.Sorted(maps.Keys(prev)) {
-		roles := prev[name]
-		i := -1
+	return previousIndexFunc(prev, func(name string) (int, bool) {
 		if name == base {
-			i = 0
-		} else if rest, ok := strings.CutPrefix(name, base+"-"); ok {
+			return 0, true
+		}
+		if rest, ok := strings.CutPrefix(name, base+"-"); ok {
 			if n, err := strconv.Atoi(rest); err == nil && n > 0 && strconv.Itoa(n) == rest {
-				i = n
+				return n, true
 			}
 		}
-		if i < 0 {
+		return 0, false
+	})
+}
+
+// previousIndexFunc maps each item (role name, association key) of the earlier stacks that
+// index knows to the index index gives its stack. An item listed twice (a hand-edited
+// stacks.json) keeps the lowest index.
+func previousIndexFunc(prev Assignment, index func(stack string) (int, bool)) map[string]int {
+	out := map[string]int{}
+	for _, name := range slices.Sorted(maps.Keys(prev)) {
+		i, ok := index(name)
+		if !ok {
 			continue
 		}
-		for _, r := range roles {
+		for _, r := range prev[name] {
 			if j, ok := out[r]; !ok || i < j {
 				out[r] = i
 			}
@@ -199,85 +260,85 @@ func previousIndex(prev Assignment, base string) map[string]int {
 	return out
 }
 
-// packer places the roles of one account.
+// packer places the roles of one account and kind, or the associations of one cluster: the
+// items. An item stays in the stack it was in; new items fill the stacks in the order of their
+// names, each while it stays within the quota's fill line, then a new stack.
 type packer struct {
-	sizes    map[*Role]int
-	previous map[string]int // role name → index of its earlier stack
-	name     func(index int) string
-	moves    []Move
+	previous map[string]int // item name → index of its earlier stack
+	quota    quota
+	moves    []packMove
 }
 
-type placement struct {
-	role  *Role
-	index int
+// packMove is an item that leaves stack from, which would have been bytes and count items with it.
+type packMove struct {
+	item, from, bytes, count int
 }
 
 type bin struct {
 	index int
 	bytes int
-	roles []placement
+	items []int
 }
 
-func (b *bin) fits(n int, limitBytes, limitRoles int) bool {
-	return b.bytes+n <= limitBytes && len(b.roles)+1 <= limitRoles
+func (b *bin) fits(n int, q quota) bool {
+	return b.bytes+n <= q.fillBytes && len(b.items)+1 <= q.fillItems
 }
 
-// pack places roles, sorted by name, and returns where each went.
-func (p *packer) pack(roles []*Role) []placement {
-	sizes := p.sizes
+// pack places items, given by their names and sizes, and returns the index of each one's stack.
+func (p *packer) pack(names []string, sizes []int) []int {
 	bins := map[int]*bin{}
 	var order []int // the indexes of bins, ascending
-	var pending []*Role
-	for _, r := range roles {
-		i, ok := p.previous[r.Name]
+	var pending []int
+	for k, name := range names {
+		i, ok := p.previous[name]
 		if !ok {
-			pending = append(pending, r)
+			pending = append(pending, k)
 			continue
 		}
 		if bins[i] == nil {
 			bins[i] = &bin{index: i}
 			order = append(order, i)
 		}
-		bins[i].bytes += sizes[r]
-		bins[i].roles = append(bins[i].roles, placement{r, i})
+		bins[i].bytes += sizes[k]
+		bins[i].items = append(bins[i].items, k)
 	}
 	slices.Sort(order)
-	// A stack its roles have outgrown gives up its largest roles until it fits; a role alone
+	// A stack its items have outgrown gives up its largest items until it fits; an item alone
 	// that does not fit stays, and the template check reports it.
-	moved := map[*Role]Move{}
+	moved := map[int]packMove{}
 	for _, i := range order {
 		b := bins[i]
-		for len(b.roles) > 1 && (TemplateBase+b.bytes > MaxTemplateBytes || len(b.roles) > MaxStackRoles) {
+		for len(b.items) > 1 && (TemplateBase+b.bytes > MaxTemplateBytes || len(b.items) > p.quota.maxItems) {
 			largest := 0
-			for j, pl := range b.roles {
-				if s, l := sizes[pl.role], sizes[b.roles[largest].role]; s > l || (s == l && pl.role.Name > b.roles[largest].role.Name) {
+			for j, k := range b.items {
+				if l := b.items[largest]; sizes[k] > sizes[l] || (sizes[k] == sizes[l] && names[k] > names[l]) {
 					largest = j
 				}
 			}
-			r := b.roles[largest].role
-			moved[r] = Move{Role: r, From: p.name(i), Bytes: TemplateBase + b.bytes, Roles: len(b.roles)}
-			b.roles = slices.Delete(b.roles, largest, largest+1)
-			b.bytes -= sizes[r]
-			pending = append(pending, r)
+			k := b.items[largest]
+			moved[k] = packMove{item: k, from: i, bytes: TemplateBase + b.bytes, count: len(b.items)}
+			b.items = slices.Delete(b.items, largest, largest+1)
+			b.bytes -= sizes[k]
+			pending = append(pending, k)
 		}
 	}
-	slices.SortFunc(pending, func(x, y *Role) int { return strings.Compare(x.Name, y.Name) })
+	slices.SortFunc(pending, func(x, y int) int { return strings.Compare(names[x], names[y]) })
 	ordered := make([]*bin, 0, len(order)) // the bins by index
 	for _, i := range order {
 		ordered = append(ordered, bins[i])
 	}
 	smallest := math.MaxInt
-	for _, r := range pending {
-		smallest = min(smallest, sizes[r])
+	for _, k := range pending {
+		smallest = min(smallest, sizes[k])
 	}
-	open := 0 // the bins before it have no room for even the smallest pending role
-	for _, r := range pending {
-		for open < len(ordered) && !ordered[open].fits(smallest, fillBytes, fillRoles) {
+	open := 0 // the bins before it have no room for even the smallest pending item
+	for _, k := range pending {
+		for open < len(ordered) && !ordered[open].fits(smallest, p.quota) {
 			open++
 		}
 		var into *bin
 		for _, b := range ordered[open:] {
-			if b.fits(sizes[r], fillBytes, fillRoles) {
+			if b.fits(sizes[k], p.quota) {
 				into = b
 				break
 			}
@@ -293,42 +354,40 @@ func (p *packer) pack(roles []*Role) []placement {
 			ordered = slices.Insert(ordered, at, into)
 			open = min(open, at)
 		}
-		into.bytes += sizes[r]
-		into.roles = append(into.roles, placement{r, into.index})
-		if m, ok := moved[r]; ok {
+		into.bytes += sizes[k]
+		into.items = append(into.items, k)
+		if m, ok := moved[k]; ok {
 			p.moves = append(p.moves, m)
 		}
 	}
-	var out []placement
+	at := make([]int, len(names))
 	for _, b := range ordered {
-		out = append(out, b.roles...)
+		for _, k := range b.items {
+			at[k] = b.index
+		}
 	}
-	return out
+	return at
 }
 
-// measure sizes every role with size, on every CPU: measuring renders each role once. A nil size
-// counts every role as unmeasuredRoleBytes.
-func measure(roles []*Role, size func(*Role) int) map[*Role]int {
-	n := make([]int, len(roles))
+// measure sizes every item with size, on every CPU: measuring renders each item once. A nil size
+// counts every item as fallback bytes.
+func measure[T any](items []T, size func(T) int, fallback int) []int {
+	n := make([]int, len(items))
 	if size == nil {
 		for i := range n {
-			n[i] = unmeasuredRoleBytes
+			n[i] = fallback
 		}
-	} else {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), len(roles)) {
-			wg.Go(func() {
-				for i := int(next.Add(1) - 1); i < len(roles); i = int(next.Add(1) - 1) {
-					n[i] = size(roles[i])
-				}
-			})
-		}
-		wg.Wait()
+		return n
 	}
-	sizes := make(map[*Role]int, len(roles))
-	for i, r := range roles {
-		sizes[r] = n[i]
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(items)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
+				n[i] = size(items[i])
+			}
+		})
 	}
-	return sizes
+	wg.Wait()
+	return n
 }

@@ -133,7 +133,7 @@ type Stack struct {
 	Name         string
 	Account      *Account
 	Kind         string // StackProviders, StackPolicies or StackRoles
-	Index        int    // the role stack's number: 0 for <prefix>-<account>-roles, i for -roles-<i>
+	Index        int    // the stack's number among those of its kind: 0 for the first (docs/stacks.md)
 	Region       string // where the stack is deployed, when not its account's region
 	Template     string // path relative to the output directory
 	Providers    []*Provider
@@ -142,6 +142,7 @@ type Stack struct {
 	Associations []*Association
 	DependsOn    []string
 	Capabilities []string
+	base         string // the name of the first stack of its kind: its stacks sort together
 }
 
 // ServiceAccount is a Kubernetes ServiceAccount in one cluster, bound to its role.

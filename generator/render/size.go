@@ -31,3 +31,25 @@ func RoleBytes() func(*plan.Role) int {
 		return size(b, r) - h.(int)
 	}
 }
+
+// AssociationBytes returns a measure of Pod Identity associations, as RoleBytes does of roles:
+// an association template is its header (one per cluster, whose name it holds) plus the
+// AssociationBytes of each association (TestAssociationBytesAddUp).
+func AssociationBytes() func(*plan.Association) int {
+	var headers sync.Map // *plan.Cluster → int
+	builders := sync.Pool{New: func() any { return new(builder) }}
+	size := func(b *builder, as ...*plan.Association) int {
+		s := &plan.Stack{Name: "size", Kind: plan.StackPodIdentity, Account: as[0].Cluster.Account, Associations: as}
+		return len(b.renderBuf(Header, func(b *builder) { b.templateBody(s) }))
+	}
+	return func(a *plan.Association) int {
+		b := builders.Get().(*builder)
+		defer builders.Put(b)
+		h, ok := headers.Load(a.Cluster)
+		if !ok {
+			once := size(b, a)
+			h, _ = headers.LoadOrStore(a.Cluster, once-(size(b, a, a)-once))
+		}
+		return size(b, a) - h.(int)
+	}
+}

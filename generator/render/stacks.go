@@ -25,6 +25,9 @@ type stackJSON struct {
 	// Roles are the names of the roles a role stack holds. The next run reads them back
 	// (generator.ReadAssignment) and keeps each role in its stack.
 	Roles []string `json:"roles,omitempty"`
+	// Associations are the keys (namespace/ServiceAccount) of the Pod Identity associations an
+	// association stack holds, read back the same way.
+	Associations []string `json:"associations,omitempty"`
 }
 
 func stacksJSON(p *plan.Plan) []byte {
@@ -40,6 +43,9 @@ func stacksJSON(p *plan.Plan) []byte {
 		}
 		for _, r := range s.Roles {
 			j.Roles = append(j.Roles, r.Name)
+		}
+		for _, a := range s.Associations {
+			j.Associations = append(j.Associations, plan.AssociationKey(a))
 		}
 		doc.Stacks = append(doc.Stacks, j)
 	}

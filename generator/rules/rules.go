@@ -218,8 +218,6 @@ func (c *checker) templates(p *plan.Plan, files []output.File) {
 		}
 		advice := "see docs/stacks.md"
 		switch {
-		case s.Kind == plan.StackPodIdentity:
-			advice = "a cluster's Pod Identity associations share one stack; keep some of its ServiceAccounts on IRSA (identity: irsa)"
 		case s.Kind == plan.StackRoles && len(s.Roles) == 1:
 			// irsagen sizes role stacks itself; only a role too large for any template is left.
 			advice = fmt.Sprintf("role %s alone is too large for a template: move its inline policies into named policies under policies:, which are their own resources", s.Roles[0].Name)

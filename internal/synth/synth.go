@@ -58,7 +58,8 @@ type Account struct {
 // Cluster is an entry under clusters.
 type Cluster struct {
 	Name, Account, Region, Issuer string
-	Existing                      bool // oidcProvider: existing
+	Existing                      bool   // oidcProvider: existing
+	Identity                      string // identity: irsa, podIdentity or both; unset is irsa
 }
 
 // Policy is a named policy with one Allow statement.
@@ -81,6 +82,8 @@ type ServiceAccount struct {
 	Labels          []KV
 	Annotations     []KV
 	Inline          *Statement // inlinePolicy with one Allow statement
+	// DisableSessionTags sets podIdentity: {disableSessionTags: true}.
+	DisableSessionTags bool
 }
 
 // KV is one entry of a string map, kept in order.

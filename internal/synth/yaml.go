@@ -23,6 +23,9 @@ func (f *Fleet) YAML() []byte {
 		if c.Existing {
 			b.WriteString("    oidcProvider: existing\n")
 		}
+		if c.Identity != "" {
+			fmt.Fprintf(&b, "    identity: %s\n", c.Identity)
+		}
 	}
 	b.WriteString(`
 defaults:
@@ -64,6 +67,9 @@ func writeServiceAccount(b *bytes.Buffer, sa *ServiceAccount) {
 		writeStatement(b, "        ", *sa.Inline)
 	}
 	writeList(b, "    ", "deployments", sa.Deployments)
+	if sa.DisableSessionTags {
+		b.WriteString("    podIdentity:\n      disableSessionTags: true\n")
+	}
 	writeMap(b, "tags", sa.Tags)
 	writeMap(b, "labels", sa.Labels)
 	writeMap(b, "annotations", sa.Annotations)
