@@ -133,12 +133,12 @@ func TestGrownAssociationMoveIsAnnounced(t *testing.T) {
 	if stderr != "" {
 		t.Fatalf("stderr of the first run:\n%s", stderr)
 	}
-	if !bytes.Contains(before, []byte(`"irsa-pod-identity-prod-2"`)) || !bytes.Contains(before, []byte(`"apps/app-001"`)) {
+	if !bytes.Contains(before, []byte(`"irsa-pod-identity2-prod"`)) || !bytes.Contains(before, []byte(`"apps/app-001"`)) {
 		t.Fatalf("want two association stacks listing their associations:\n%s", before)
 	}
 	// app-001 and app-002 share the first stack; they grow by some 10 and 7 KB.
 	stderr, after := run(associationsConfig(map[int]int{1: 45, 2: 32}))
-	want := "warning: Pod Identity association of ServiceAccount apps/app-001 in cluster prod moves from stack irsa-pod-identity-prod to stack irsa-pod-identity-prod-"
+	want := "warning: Pod Identity association of ServiceAccount apps/app-001 in cluster prod moves from stack irsa-pod-identity-prod to stack irsa-pod-identity2-prod"
 	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "deploy the stack it leaves alone first") || strings.Count(stderr, "Pod Identity association of") != 1 {
 		t.Errorf("stderr:\n%s\nwant one association move, %q...", stderr, want)
 	}

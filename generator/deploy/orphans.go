@@ -84,7 +84,7 @@ func (r *Review) findRecreated(ctx context.Context) {
 
 // ownName reports whether name is what prefix gives a stack of account: PREFIX-ACCOUNT-KIND
 // (oidc-providers, policies, roles, pod-identity-roles, the last two with an optional -N), or a
-// cluster's PREFIX-pod-identity-CLUSTER.
+// cluster's PREFIX-pod-identity-CLUSTER, PREFIX-pod-identity2-CLUSTER, ...
 func ownName(prefix, account, name string) bool {
 	if account == "" {
 		return false
@@ -92,8 +92,13 @@ func ownName(prefix, account, name string) bool {
 	if kind, ok := strings.CutPrefix(name, prefix+"-"+account+"-"); ok && stackKind.MatchString(kind) {
 		return true
 	}
-	return strings.HasPrefix(name, prefix+"-"+plan.StackPodIdentity+"-")
+	rest, ok := strings.CutPrefix(name, prefix+"-"+plan.StackPodIdentity)
+	return ok && associationStack.MatchString(rest)
 }
+
+// associationStack is what follows PREFIX-pod-identity in a cluster's association stacks: the
+// stack's number from the second on, then the cluster.
+var associationStack = regexp.MustCompile(`^([2-9]|[1-9][0-9]+)?-.`)
 
 var stackKind = regexp.MustCompile(`^(` + plan.StackProviders + `|` + plan.StackPolicies + `|(` + plan.StackRoles + `|` + plan.StackPodIdentityRoles + `)(-[1-9][0-9]*)?)$`)
 

@@ -206,10 +206,6 @@ func AssociationKey(a *Association) string {
 // an association stays in the stack the earlier output put it in, new ones fill the cluster's
 // stacks in the order of their keys, then a new stack.
 func (b *builder) assignPodIdentityStacks(opts Options) {
-	clusters := map[string]bool{}
-	for _, c := range b.plan.Clusters {
-		clusters[c.Name] = true
-	}
 	sizes := measure(b.plan.Associations, opts.AssociationBytes, unmeasuredAssociationBytes)
 	// Associations are sorted by cluster: each cluster's are one run.
 	for start := 0; start < len(b.plan.Associations); {
@@ -219,8 +215,8 @@ func (b *builder) assignPodIdentityStacks(opts Options) {
 			end++
 		}
 		run := b.plan.Associations[start:end]
-		name := func(i int) string { return podIdentityStackNameAt(b.plan.StackPrefix, c.Name, i, clusters) }
-		p := packer{previous: previousIndexFunc(opts.Previous, podIdentityStackIndex(name)), quota: associationQuota}
+		name := func(i int) string { return podIdentityStackNameAt(b.plan.StackPrefix, c.Name, i) }
+		p := packer{previous: previousIndexFunc(opts.Previous, podIdentityStackIndex(b.plan.StackPrefix, c.Name)), quota: associationQuota}
 		keys := make([]string, len(run))
 		for i, a := range run {
 			keys[i] = AssociationKey(a)
@@ -257,17 +253,23 @@ func (b *builder) assignPodIdentityStacks(opts Options) {
 	}
 }
 
-// podIdentityStackIndex is the inverse of name: the index of a stack name that name gives, for
-// indexes up to a cluster's quota of associations.
-func podIdentityStackIndex(name func(int) string) func(string) (int, bool) {
-	first := name(0)
+// podIdentityStackIndex is the inverse of podIdentityStackNameAt for one cluster: the index of a
+// stack name it gives, for indexes up to a cluster's quota of associations.
+func podIdentityStackIndex(prefix, cluster string) func(string) (int, bool) {
+	head := prefix + "-pod-identity"
 	return func(stack string) (int, bool) {
-		if stack == first {
-			return 0, true
+		rest, ok := strings.CutPrefix(stack, head)
+		if !ok {
+			return 0, false
 		}
-		i := strings.LastIndexByte(stack, '-')
-		n, err := strconv.Atoi(stack[i+1:])
-		if err != nil || n < 2 || n > MaxAssociations || name(n-1) != stack {
+		n := 1
+		if digits, _, _ := strings.Cut(rest, "-"); digits != "" {
+			var err error
+			if n, err = strconv.Atoi(digits); err != nil || n < 2 || n > MaxAssociations {
+				return 0, false
+			}
+		}
+		if podIdentityStackNameAt(prefix, cluster, n-1) != stack {
 			return 0, false
 		}
 		return n - 1, true
@@ -282,39 +284,34 @@ func podIdentityStack(r *Role) string {
 	return StackRoles
 }
 
-// podIdentityStackNameAt names a cluster's association stacks: the first is
-// podIdentityStackName, and the one of index i > 0 has -<i+1> after it, <prefix>-pod-identity-<cluster>-2
-// for the second. Where that would be the name of another cluster's first stack (clusters
-// "prod" and "prod-2"), or too long, the name also keeps a hash of the cluster's name.
-func podIdentityStackNameAt(prefix, cluster string, i int, clusters map[string]bool) string {
-	if i == 0 {
-		return podIdentityStackName(prefix, cluster)
+// podIdentityStackNameAt names a cluster's association stack of index i: the first is
+// <prefix>-pod-identity-<cluster>, the next <prefix>-pod-identity2-<cluster>, and so on. The
+// number stands before the cluster's name, which may itself end in "-2": no stack of one cluster
+// can have the name of another cluster's, whichever clusters irsa.yaml lists now or later. A
+// stack name is at most 128 letters, digits and '-'; a cluster name may hold '_' and 100
+// characters, so such a name is spelled with '-' and keeps a hash of the cluster's name. So does
+// a name with capitals: the stack's template is a file named after the stack, and "Prod" and
+// "prod" must not meet where file names ignore case (ClusterKey).
+func podIdentityStackNameAt(prefix, cluster string, i int) string {
+	head := prefix + "-pod-identity"
+	if i > 0 {
+		head += strconv.Itoa(i + 1)
 	}
-	suffix := "-" + strconv.Itoa(i+1)
-	name := podIdentityStackName(prefix, cluster)
-	if name == prefix+"-pod-identity-"+cluster && len(name)+len(suffix) <= 128 && !clusters[cluster+suffix] {
-		return name + suffix
-	}
-	return hashedStackName(prefix, cluster, 128-len(suffix)) + suffix
-}
-
-// podIdentityStackName names a cluster's first association stack. A stack name is at most 128
-// letters, digits and '-'; a cluster name may hold '_' and 100 characters, so such a name is
-// spelled with '-' and keeps a hash of the cluster's name. So does a name with capitals: the
-// stack's template is a file named after the stack, and "Prod" and "prod" must not meet where
-// file names ignore case (ClusterKey).
-func podIdentityStackName(prefix, cluster string) string {
-	name := prefix + "-pod-identity-" + cluster
+	name := head + "-" + cluster
 	if len(name) <= 128 && !strings.Contains(cluster, "_") && ClusterKey(cluster) == cluster {
 		return name
 	}
-	return hashedStackName(prefix, cluster, 128)
+	return hashedStackName(head, cluster, 128)
 }
 
-// hashedStackName is <prefix>-pod-identity-<cluster>-<hash> in at most limit characters, '_'
-// spelled '-'.
-func hashedStackName(prefix, cluster string, limit int) string {
-	name := prefix + "-pod-identity-" + cluster
+// podIdentityStackName names a cluster's first association stack.
+func podIdentityStackName(prefix, cluster string) string {
+	return podIdentityStackNameAt(prefix, cluster, 0)
+}
+
+// hashedStackName is <head>-<cluster>-<hash> in at most limit characters, '_' spelled '-'.
+func hashedStackName(head, cluster string, limit int) string {
+	name := head + "-" + cluster
 	h := shortHash(cluster, 10)
 	name = strings.ReplaceAll(name, "_", "-")
 	if len(name) > limit-len(h)-1 {

@@ -241,7 +241,7 @@ func TestAssociationStacksSizeThemselves(t *testing.T) {
 			}
 		}
 	}
-	if want := []string{"irsa-pod-identity-moved", "irsa-pod-identity-moved-2", "irsa-pod-identity-moved-3", "irsa-pod-identity-moved-4"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"irsa-pod-identity-moved", "irsa-pod-identity2-moved", "irsa-pod-identity3-moved", "irsa-pod-identity4-moved"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("association stacks %v, want %v", names, want)
 	}
 	// New ServiceAccounts whose names sort first: from scratch they would shift every
@@ -287,18 +287,17 @@ func TestAssociationStackOutgrown(t *testing.T) {
 	}
 }
 
-// TestAssociationStackNames: the numbered stacks of a cluster are <first>-2, -3 ..., within 128
-// characters, never another cluster's name, and read back to their index.
+// TestAssociationStackNames: the numbered stacks of a cluster are pod-identity2-<cluster>, ...,
+// within 128 characters, never another cluster's name whatever the clusters, and read back to
+// their index.
 func TestAssociationStackNames(t *testing.T) {
-	clusters := map[string]bool{"prod": true, "prod-3": true, "Prod_blue": true}
 	long := strings.Repeat("a", 100)
-	clusters[long] = true
+	clusters := []string{"prod", "prod-2", "prod-3", "2-prod", "Prod_blue", long}
 	seen := map[string]string{}
-	for c := range clusters {
-		name := func(i int) string { return podIdentityStackNameAt("irsa", c, i, clusters) }
-		index := podIdentityStackIndex(name)
+	for _, c := range clusters {
+		index := podIdentityStackIndex("irsa", c)
 		for i := range 12 {
-			n := name(i)
+			n := podIdentityStackNameAt("irsa", c, i)
 			if len(n) > 128 {
 				t.Errorf("%s %d: %q is longer than 128", c, i, n)
 			}
@@ -309,15 +308,18 @@ func TestAssociationStackNames(t *testing.T) {
 			if got, ok := index(n); !ok || got != i {
 				t.Errorf("%s: %q reads back as %d, %v; want %d", c, n, got, ok, i)
 			}
+			for _, other := range clusters {
+				if other != c {
+					if j, ok := podIdentityStackIndex("irsa", other)(n); ok {
+						t.Errorf("%s's stack %q reads as stack %d of %s", c, n, j, other)
+					}
+				}
+			}
 		}
 	}
-	if got := podIdentityStackNameAt("irsa", "prod", 1, clusters); got != "irsa-pod-identity-prod-2" {
-		t.Errorf("the second stack of prod is %s", got)
-	}
-	if got := podIdentityStackNameAt("irsa", "prod", 2, clusters); got == "irsa-pod-identity-prod-3" {
-		t.Error("the third stack of prod has the name of cluster prod-3's")
-	}
-	if _, ok := podIdentityStackIndex(func(i int) string { return podIdentityStackNameAt("irsa", "prod", i, clusters) })("irsa-pod-identity-prod-3"); ok {
-		t.Error("cluster prod-3's stack reads as one of prod's")
+	for i, want := range []string{"irsa-pod-identity-prod", "irsa-pod-identity2-prod", "irsa-pod-identity3-prod"} {
+		if got := podIdentityStackNameAt("irsa", "prod", i); got != want {
+			t.Errorf("stack %d of prod is %s, want %s", i, got, want)
+		}
 	}
 }

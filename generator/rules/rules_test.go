@@ -311,7 +311,7 @@ func TestPodIdentityStacksSizeThemselves(t *testing.T) {
 			names = append(names, s.Name)
 		}
 	}
-	if want := []string{"irsa-pod-identity-c0", "irsa-pod-identity-c0-2"}; !slices.Equal(names, want) {
+	if want := []string{"irsa-pod-identity-c0", "irsa-pod-identity2-c0"}; !slices.Equal(names, want) {
 		t.Errorf("association stacks %v, want %v", names, want)
 	}
 }
