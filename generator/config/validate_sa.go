@@ -3,6 +3,8 @@ package config
 import (
 	"slices"
 	"strings"
+
+	"github.com/irsagen/irsagen/internal/parallel"
 )
 
 // Annotations that irsagen derives itself; a ServiceAccount may not set them by hand, since a
@@ -44,27 +46,32 @@ func (v *validator) checkPolicies() {
 	}
 }
 
+// parallelItems is the shortest list of ServiceAccounts that is validated on every CPU. A
+// variable, so that tests can run short lists that way too.
+var parallelItems = 512
+
+// parallelBatch is how many ServiceAccounts a goroutine validates at a time.
+const parallelBatch = 64
+
 // checkServiceAccounts checks each ServiceAccount on its own, on every CPU for a long list, and
 // then, in the order of the file, that no two bind the same name in the same cluster.
 func (v *validator) checkServiceAccounts() {
 	sas := v.cfg.ServiceAccounts
 	bindings := make([][]string, len(sas))
-	if workers := workersFor(len(sas)); workers == 0 {
-		for i := range sas {
-			bindings[i] = v.checkServiceAccount(&sas[i])
-		}
-	} else {
-		// The goroutines only read the validator's maps, and each reports to its own list.
-		subs := make([]*validator, workers)
-		for w := range subs {
-			subs[w] = &validator{file: v.file, cfg: v.cfg, accounts: v.accounts, clusters: v.clusters, policies: v.policies}
-		}
-		forEach(workers, len(sas), func(w, i int) {
-			bindings[i] = subs[w].checkServiceAccount(&sas[i])
-		})
-		for _, sub := range subs {
-			v.diags = append(v.diags, sub.diags...)
-		}
+	batch := parallelBatch
+	if len(sas) < parallelItems {
+		batch = len(sas) // one batch: on this goroutine
+	}
+	// The goroutines only read the validator's maps, and each reports to its own list.
+	subs := make([]*validator, parallel.Workers(len(sas), batch))
+	for w := range subs {
+		subs[w] = &validator{file: v.file, cfg: v.cfg, accounts: v.accounts, clusters: v.clusters, policies: v.policies}
+	}
+	parallel.For(len(sas), batch, func(w, i int) {
+		bindings[i] = subs[w].checkServiceAccount(&sas[i])
+	})
+	for _, sub := range subs {
+		v.diags = append(v.diags, sub.diags...)
 	}
 	bound := map[string]*ServiceAccount{}
 	for i := range sas {

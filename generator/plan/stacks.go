@@ -4,13 +4,12 @@ import (
 	"maps"
 	"math"
 	"path"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
+
+	"github.com/irsagen/irsagen/internal/parallel"
 )
 
 // Stack kinds, in deployment order within an account.
@@ -379,15 +378,6 @@ func measure[T any](items []T, size func(T) int, fallback int) []int {
 		}
 		return n
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(items)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
-				n[i] = size(items[i])
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(len(items), 1, func(_, i int) { n[i] = size(items[i]) })
 	return n
 }

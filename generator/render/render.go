@@ -7,14 +7,12 @@
 package render
 
 import (
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/irsagen/irsagen/generator/output"
 	"github.com/irsagen/irsagen/generator/plan"
+	"github.com/irsagen/irsagen/internal/parallel"
 )
 
 // Render returns every generated file of the plan, sorted by path. Files do not depend on one
@@ -29,19 +27,10 @@ func Render(p *plan.Plan) []output.File {
 		tasks = append(tasks, func(b *builder) []output.File { return b.clusterFiles(p, c) })
 	}
 	results := make([][]output.File, len(tasks))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
-		wg.Go(func() {
-			// Each goroutine reuses one builder, and its buffers, for all its files; it is
-			// garbage once Render returns.
-			var b builder
-			for i := int(next.Add(1) - 1); i < len(tasks); i = int(next.Add(1) - 1) {
-				results[i] = tasks[i](&b)
-			}
-		})
-	}
-	wg.Wait()
+	// Each goroutine reuses one builder, and its buffers, for all its files; they are garbage
+	// once Render returns.
+	builders := make([]builder, parallel.Workers(len(tasks), 1))
+	parallel.For(len(tasks), 1, func(w, i int) { results[i] = tasks[i](&builders[w]) })
 	n := 0
 	for _, r := range results {
 		n += len(r)

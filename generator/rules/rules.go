@@ -11,9 +11,6 @@ package rules
 import (
 	"bytes"
 	"fmt"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/irsagen/irsagen/generator/config"
 	"github.com/irsagen/irsagen/generator/diag"
@@ -21,6 +18,7 @@ import (
 	"github.com/irsagen/irsagen/generator/plan"
 	"github.com/irsagen/irsagen/generator/render"
 	"github.com/irsagen/irsagen/generator/trust"
+	"github.com/irsagen/irsagen/internal/parallel"
 )
 
 // CloudFormation's quotas for one template. They cannot be raised.
@@ -79,20 +77,13 @@ const roleBatch = 64
 func (c *checker) roles(roles []*plan.Role) {
 	batches := (len(roles) + roleBatch - 1) / roleBatch
 	found := make([]diag.List, batches)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), batches) {
-		wg.Go(func() {
-			for b := int(next.Add(1) - 1); b < batches; b = int(next.Add(1) - 1) {
-				w := &checker{file: c.file, cfg: c.cfg}
-				for _, r := range roles[b*roleBatch : min((b+1)*roleBatch, len(roles))] {
-					w.role(r)
-				}
-				found[b] = w.diags
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(batches, 1, func(_, b int) {
+		w := &checker{file: c.file, cfg: c.cfg}
+		for _, r := range roles[b*roleBatch : min((b+1)*roleBatch, len(roles))] {
+			w.role(r)
+		}
+		found[b] = w.diags
+	})
 	for _, d := range found {
 		c.diags = append(c.diags, d...)
 	}
