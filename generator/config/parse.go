@@ -90,14 +90,11 @@ func documentMarker(data []byte) *marker {
 	started := false // a "---" or content has been seen
 	var ended *marker
 	directive := 0 // the first line after content that may be a directive: one if a "---" follows
-	for line := 1; len(data) > 0; line++ {
-		text := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			text, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		text = bytes.TrimSuffix(text, []byte("\r"))
+	// Lines end where yaml.v3 ends them (a lone "\r" too), so that a marker is found on the
+	// line yaml.v3 reads it on.
+	starts := lineStarts(data)
+	for line := 1; line <= len(starts); line++ {
+		text := lineText(data, starts, line)
 		kind := markerKind(text)
 		blank := len(bytes.TrimLeft(text, " \t")) == 0 || bytes.TrimLeft(text, " \t")[0] == '#'
 		switch {
@@ -138,11 +135,13 @@ func markerKind(line []byte) string {
 // directiveAfterContent is the first line that starts with "%" after a line of content, if any.
 func directiveAfterContent(data []byte) diag.Pos {
 	started := false
-	for i, text := range bytes.Split(data, []byte("\n")) {
-		trimmed := bytes.TrimLeft(text, " \t\r")
+	starts := lineStarts(data)
+	for line := 1; line <= len(starts); line++ {
+		text := lineText(data, starts, line)
+		trimmed := bytes.TrimLeft(text, " \t")
 		switch {
 		case started && len(text) > 0 && text[0] == '%':
-			return diag.Pos{Line: i + 1, Col: 1}
+			return diag.Pos{Line: line, Col: 1}
 		case len(trimmed) > 0 && trimmed[0] != '#' && text[0] != '%':
 			started = true
 		}
