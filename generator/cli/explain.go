@@ -16,7 +16,8 @@ func newExplain(stdout io.Writer) *cobra.Command {
 		Short: "Show which role a ServiceAccount gets and why STS admits it, or who can assume a role",
 		Long: "explain answers from irsa.yaml alone, offline, the question behind \"Not authorized to perform\n" +
 			"sts:AssumeRoleWithWebIdentity\". Every answer is proved by evaluating the role's trust policy, as\n" +
-			"irsagen renders it, for the request a pod would make.\n\n" +
+			"irsagen renders it, for the request a pod would make. The stack named for a role is the one the\n" +
+			"output directory's stacks.json keeps it in (-o, as for generate).\n\n" +
 			"  --cluster C --namespace N --service-account S\n" +
 			"      the role of that ServiceAccount in that cluster (name, ARN, stack, policies), the request\n" +
 			"      its pods make, the verdict and the trust statement that admits it, the ServiceAccount's\n" +
@@ -46,7 +47,7 @@ func newExplain(stdout io.Writer) *cobra.Command {
 			case bySA && (cluster == "" || ns == "" || sa == ""):
 				return &exitError{code: ExitBadInput, err: errors.New("explain needs all of --cluster, --namespace and --service-account")}
 			}
-			res, err := generator.Generate(generator.Options{ConfigPath: v.GetString("config"), KeepLintFindings: true})
+			res, err := generator.Generate(generator.Options{ConfigPath: v.GetString("config"), OutDir: v.GetString("output"), KeepLintFindings: true})
 			if err != nil {
 				return fail(err)
 			}
@@ -65,7 +66,8 @@ func newExplain(stdout io.Writer) *cobra.Command {
 			return nil
 		},
 	}
-	addConfigFlags(cmd, false)
+	// The output directory decides the stack of each role (docs/stacks.md), as for generate.
+	addConfigFlags(cmd, true)
 	cmd.Flags().String("cluster", "", "cluster name")
 	cmd.Flags().StringP("namespace", "n", "", "namespace of the ServiceAccount")
 	cmd.Flags().String("service-account", "", "ServiceAccount name")
