@@ -240,14 +240,3 @@ func (s *Server) Roles(accountID string) []Role {
 	}
 	return out
 }
-
-// Providers are the ARNs of the IAM OIDC providers of an account.
-func (s *Server) Providers(accountID string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, p := range s.account(accountID).iam.sorted("AWS::IAM::OIDCProvider") {
-		out = append(out, p.Arn)
-	}
-	return out
-}
