@@ -11,9 +11,11 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/irsagen/irsagen/generator/diag"
 	"github.com/irsagen/irsagen/generator/plan"
 	"github.com/irsagen/irsagen/generator/render"
 )
@@ -48,7 +50,13 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 		} `json:"stacks"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %v; irsagen reads the stack of each role from it: restore it from version control, or delete it to lay the stacks out afresh", filepath.Join(dir, render.StacksFile), err)
+		// The committed stacks.json is an input of the run, as irsa.yaml is: a broken one (the
+		// conflict markers of a merge, say) is bad input, at the line and column of the problem.
+		return nil, diag.List{{
+			File:    filepath.Join(dir, render.StacksFile),
+			Pos:     jsonErrorPos(data, err),
+			Message: fmt.Sprintf("%v; irsagen reads the stack of each role from it: restore it from version control, or delete it to lay the stacks out afresh", err),
+		}}
 	}
 	a := plan.Assignment{}
 	for _, s := range doc.Stacks {
@@ -75,6 +83,27 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 		}
 	}
 	return a, nil
+}
+
+// jsonErrorPos is the line and column of the byte at which encoding/json stopped with err, or the
+// zero Pos when err does not say.
+func jsonErrorPos(data []byte, err error) diag.Pos {
+	var off int64
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		off = syntax.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	default:
+		return diag.Pos{}
+	}
+	// The offset is just after the byte that stopped the decoder.
+	before := data[:max(0, min(int(off), len(data))-1)]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return diag.Pos{Line: line, Col: col}
 }
 
 // isRoleStack reports whether a stack name ends in -roles or -roles-<n>.

@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/irsagen/irsagen/generator"
+	"github.com/irsagen/irsagen/generator/diag"
 	"github.com/irsagen/irsagen/generator/plan"
 )
 
@@ -96,6 +98,21 @@ func TestReadAssignment(t *testing.T) {
 		_, err := generator.ReadAssignment(dir)
 		if err == nil || !strings.Contains(err.Error(), "stacks.json") || !strings.Contains(err.Error(), "restore it") {
 			t.Errorf("got %v; want an error naming stacks.json and what to do", err)
+		}
+	})
+	// A stacks.json that is not JSON is bad input, like irsa.yaml (exit 2, not 3), at the line
+	// and column of the problem: here the conflict markers of a merge.
+	t.Run("merge conflict", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, "cloudformation/stacks.json", "{\n  \"stacks\": [\n<<<<<<< HEAD\n")
+		_, err := generator.ReadAssignment(dir)
+		var list diag.List
+		if !errors.As(err, &list) || len(list) != 1 {
+			t.Fatalf("got %v; want one diagnostic", err)
+		}
+		want := filepath.Join(dir, "cloudformation", "stacks.json") + ":3:1: "
+		if got := list[0].String(); !strings.HasPrefix(got, want) || !strings.Contains(got, "restore it") {
+			t.Errorf("got  %s\nwant %s... restore it ...", got, want)
 		}
 	})
 }
