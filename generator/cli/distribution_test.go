@@ -269,3 +269,35 @@ func writeTestFile(t *testing.T, name, data string, mode os.FileMode) {
 		t.Fatal(err)
 	}
 }
+
+// Every step of the action whose command reads the output directory is given the output-dir
+// input: validate lays the stacks out from the stacks.json there, as diff and plan do, and would
+// judge another layout without it.
+func TestActionPassesOutputDir(t *testing.T) {
+	var action struct {
+		Runs struct {
+			Steps []struct {
+				Name, Run string
+				Env       map[string]string
+			}
+		}
+	}
+	if err := yaml.Unmarshal(repoFile(t, "action.yml"), &action); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	n := 0
+	for _, s := range action.Runs.Steps {
+		for _, m := range invocation.FindAllStringSubmatch(s.Run, -1) {
+			switch m[1] {
+			case "validate", "diff", "plan":
+				n++
+				if !strings.Contains(m[2], `${OUT:+-o "$OUT"}`) || s.Env["OUT"] != "${{ inputs.output-dir }}" {
+					t.Errorf("action.yml step %s: irsagen %s is not given the output-dir input", s.Name, m[1])
+				}
+			}
+		}
+	}
+	if n != 3 {
+		t.Errorf("action.yml runs %d of validate, diff and plan, want 3", n)
+	}
+}
