@@ -1,6 +1,7 @@
 package golden_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,7 +130,7 @@ func checkAssociation(t *testing.T, key string, a deployedAssociation, b trust.P
 		switch {
 		case !ok:
 			t.Errorf("%s: no template creates role %s", key, arn)
-		case !contains(tree.dependsOn[a.stack.Name], stack):
+		case !slices.Contains(tree.dependsOn[a.stack.Name], stack):
 			t.Errorf("%s: stack %s does not depend on %s, which creates %s", key, a.stack.Name, stack, arn)
 		}
 	}
@@ -182,13 +183,4 @@ func checkAssociation(t *testing.T, key string, a deployedAssociation, b trust.P
 func with(b trust.PodIdentityBinding, change func(*trust.PodIdentityBinding)) trust.PodIdentityBinding {
 	change(&b)
 	return b
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/irsagen/irsagen/generator/diag"
@@ -32,7 +33,7 @@ func (v *validator) document(m *Meta, path string, doc Document) {
 func CheckDocument(doc map[string]any, report func(path, msg string)) {
 	documentControlChars(doc, "", report)
 	for _, k := range keys(doc) {
-		if !contains(documentKeys, k) {
+		if !slices.Contains(documentKeys, k) {
 			report(k, fmt.Sprintf("unknown policy element %q%s", k, didYouMean(k, documentKeys, "elements")))
 		}
 	}
@@ -82,7 +83,7 @@ func checkStatement(st map[string]any, path string, report func(path, msg string
 		switch {
 		case k == "Principal" || k == "NotPrincipal":
 			report(path+"."+k, k+" does not belong in a permissions policy; irsagen writes the trust policy itself")
-		case !contains(statementKeys, k):
+		case !slices.Contains(statementKeys, k):
 			report(path+"."+k, fmt.Sprintf("unknown statement element %q%s", k, didYouMean(k, statementKeys, "elements")))
 		}
 	}
@@ -178,15 +179,6 @@ func stringOrList(v any) bool {
 			}
 		}
 		return true
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
 	}
 	return false
 }

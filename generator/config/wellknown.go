@@ -1,6 +1,10 @@
 package config
 
-import "github.com/irsagen/irsagen/templates"
+import (
+	"slices"
+
+	"github.com/irsagen/irsagen/templates"
+)
 
 // wellKnown checks a ServiceAccount's add-on policies against the built-in library: the name,
 // the argument names and the required arguments.
@@ -33,7 +37,7 @@ func (v *validator) wellKnown(sa *ServiceAccount) {
 			}
 		}
 		for _, k := range keys(w.Args) {
-			if !contains(params, k) {
+			if !slices.Contains(params, k) {
 				v.errorf(w.At("args."+k), "wellKnown policy %s has no argument %q%s", w.Name, k, didYouMean(k, params, "arguments"))
 			}
 		}

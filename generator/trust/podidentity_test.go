@@ -2,6 +2,7 @@ package trust
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -196,7 +197,7 @@ func TestCheckPodIdentityAndChain(t *testing.T) {
 			"Condition": {"StringEquals": {"sts:ExternalId": "us-east-1/111122223333/prod/reports/*"}}`, RuleChainExternalID},
 	} {
 		doc := mustJSON(t, `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", `+tc.statement+`}]}`)
-		if got := rules(doc); !contains(got, tc.rule) {
+		if got := rules(doc); !slices.Contains(got, tc.rule) {
 			t.Errorf("%s: rules %v, want %s", tc.name, got, tc.rule)
 		}
 	}
@@ -205,13 +206,4 @@ func TestCheckPodIdentityAndChain(t *testing.T) {
 func with(b PodIdentityBinding, change func(*PodIdentityBinding)) PodIdentityBinding {
 	change(&b)
 	return b
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

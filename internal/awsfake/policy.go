@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -106,7 +107,7 @@ func (st policyStatement) matches(action, resource, typ string) bool {
 		}
 		switch op {
 		case "StringEquals":
-			if !contains(types, typ) {
+			if !slices.Contains(types, typ) {
 				return false
 			}
 		case "StringLike":
@@ -121,15 +122,6 @@ func (st policyStatement) matches(action, resource, typ string) bool {
 func anyGlob(patterns []string, s string) bool {
 	for _, p := range patterns {
 		if ok, _ := path.Match(strings.ReplaceAll(p, "/", "\x00"), strings.ReplaceAll(s, "/", "\x00")); ok {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if e == s {
 			return true
 		}
 	}
