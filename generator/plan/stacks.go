@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"path"
@@ -103,17 +104,24 @@ func (m Move) MaxItems() int {
 // the roles are packed from scratch, in order; the output is so a function of the config and
 // the committed stacks.json.
 func (b *builder) assignStacks(opts Options) {
-	stacks := map[string]*Stack{}
+	// Stacks are told apart by account and kind, not by name: names are checked to differ once
+	// every stack is known (checkStackNames).
+	type key struct {
+		account *Account
+		kind    string
+		i       int
+	}
+	stacks := map[key]*Stack{}
 	get := func(a *Account, kind string, i int) *Stack {
 		name := stackName(b.plan.StackPrefix, a.Name, kind, i)
-		s, ok := stacks[name]
+		s, ok := stacks[key{a, kind, i}]
 		if !ok {
 			s = &Stack{
 				Name: name, Account: a, Kind: kind, Index: i, base: stackName(b.plan.StackPrefix, a.Name, kind, 0),
 				Template:     path.Join("cloudformation", a.Name, name+".yaml"),
 				Capabilities: []string{"CAPABILITY_NAMED_IAM"},
 			}
-			stacks[name] = s
+			stacks[key{a, kind, i}] = s
 		}
 		return s
 	}
@@ -203,6 +211,32 @@ func (b *builder) assignStacks(opts Options) {
 		return x.Name < y.Name
 	})
 	slices.SortFunc(b.plan.Moves, func(x, y Move) int { return strings.Compare(x.sortKey(), y.sortKey()) })
+	b.checkStackNames()
+}
+
+// checkStackNames refuses two stacks of one name. stacks.json, the committed assignment and
+// irsagen apply tell stacks apart by name, and an account's name can make its stacks' names
+// another's: account "a-pod-identity"'s roles stack is irsa-a-pod-identity-roles, the name of
+// account "a"'s Pod Identity roles stack; account "pod-identity"'s is that of cluster "roles"'s
+// association stack.
+func (b *builder) checkStackNames() {
+	seen := map[string]*Stack{}
+	for _, s := range b.plan.Stacks {
+		prev, dup := seen[s.Name]
+		if !dup {
+			seen[s.Name] = s
+			continue
+		}
+		what := func(s *Stack) string {
+			if s.Kind == StackPodIdentity && len(s.Associations) > 0 {
+				return fmt.Sprintf("the Pod Identity associations of cluster %q", s.Associations[0].Cluster.Name)
+			}
+			kinds := map[string]string{StackProviders: "OIDC providers", StackPolicies: "named policies", StackRoles: "roles", StackPodIdentityRoles: "Pod Identity chaining roles"}
+			return fmt.Sprintf("the %s of account %q", kinds[s.Kind], s.Account.Name)
+		}
+		b.errorf(s.Account.Source.At("name"), "stack name %s would be both %s and %s; rename account %q so that the names of its stacks are its own",
+			s.Name, what(prev), what(s), s.Account.Name)
+	}
 }
 
 // stackName is <prefix>-<account>-<kind>, and -<i> after it for the i-th role stack but the
