@@ -40,12 +40,24 @@ func podIdentityStatements(r *plan.Role) []any {
 			"Condition": map[string]any{"StringEquals": cond},
 		})
 	}
+	// sts:ExternalId is a key of sts:AssumeRole only: the request that passes the transitive
+	// session tags (sts:TagSession) has none, so it gets a statement of its own, as in the EKS
+	// User Guide's target role trust. sts:TagSession alone gives no credentials.
+	var from []string
 	for _, ch := range r.Chain {
 		out = append(out, map[string]any{
 			"Effect":    "Allow",
 			"Principal": map[string]any{"AWS": ch.From.ARN},
-			"Action":    []any{"sts:AssumeRole", "sts:TagSession"},
+			"Action":    "sts:AssumeRole",
 			"Condition": map[string]any{"StringEquals": map[string]any{keyExternalID: oneOrList(ch.ExternalIDs)}},
+		})
+		from = append(from, ch.From.ARN)
+	}
+	if len(from) > 0 {
+		out = append(out, map[string]any{
+			"Effect":    "Allow",
+			"Principal": map[string]any{"AWS": oneOrList(from)},
+			"Action":    "sts:TagSession",
 		})
 	}
 	return out

@@ -79,15 +79,20 @@ func PodIdentityRequests(b PodIdentityBinding) []Request {
 
 // ChainRequests are the requests made with the association's role, roleARN, to assume its
 // target role: sts:AssumeRole with sts:ExternalId, and sts:TagSession passing the (transitive)
-// session tags unless they are disabled.
+// session tags unless they are disabled. sts:ExternalId is a key of sts:AssumeRole alone (the
+// Service Authorization Reference lists it for AssumeRole, not for TagSession, and the EKS
+// User Guide's target role trust allows sts:TagSession in a statement without it), so the
+// sts:TagSession request here does not carry it: a trust that checks the external id on
+// sts:TagSession is taken to refuse the chain.
 func ChainRequests(roleARN string, b PodIdentityBinding) []Request {
-	ctx := map[string][]string{KeyExternalID: {b.ExternalID()}}
+	p := Principal{Type: AWS, ID: roleARN}
+	out := []Request{{Principal: p, Action: ActionAssumeRole, Context: map[string][]string{KeyExternalID: {b.ExternalID()}}}}
 	if b.SessionTags {
-		for k, v := range b.tags() {
-			ctx[k] = v
-		}
+		out[0].Context = b.tags()
+		out[0].Context[KeyExternalID] = []string{b.ExternalID()}
+		out = append(out, Request{Principal: p, Action: ActionTagSession, Context: b.tags()})
 	}
-	return pair(Principal{Type: AWS, ID: roleARN}, ctx, b.SessionTags)
+	return out
 }
 
 func pair(p Principal, ctx map[string][]string, tags bool) []Request {

@@ -141,11 +141,13 @@ func TestSourceArn(t *testing.T) {
 }
 
 // TestChainTrust: the target role admits the association's role with this association's
-// sts:ExternalId, and no other role or association.
+// sts:ExternalId, and no other role or association. sts:TagSession has its own statement, as
+// in the EKS User Guide: the external id is a key of sts:AssumeRole only.
 func TestChainTrust(t *testing.T) {
 	doc := mustJSON(t, fmt.Sprintf(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-  "Principal": {"AWS": %q}, "Action": ["sts:AssumeRole", "sts:TagSession"],
-  "Condition": {"StringEquals": {"sts:ExternalId": "us-east-1/111122223333/prod/reports/exporter"}}}]}`, hopRole))
+  "Principal": {"AWS": %q}, "Action": "sts:AssumeRole",
+  "Condition": {"StringEquals": {"sts:ExternalId": "us-east-1/111122223333/prod/reports/exporter"}}},
+  {"Effect": "Allow", "Principal": {"AWS": %[1]q}, "Action": "sts:TagSession"}]}`, hopRole))
 	if got := binding().ExternalID(); got != "us-east-1/111122223333/prod/reports/exporter" {
 		t.Fatalf("ExternalID() = %q", got)
 	}
@@ -164,6 +166,27 @@ func TestChainTrust(t *testing.T) {
 	} {
 		if got, why := decideAll(t, doc, ChainRequests(tc.role, tc.b)); got != tc.want {
 			t.Errorf("%s: got %v, want %v\n%s", tc.name, got, tc.want, why)
+		}
+	}
+}
+
+// TestChainTagSessionWithoutExternalID: a statement that checks sts:ExternalId on both actions
+// refuses the chain when EKS passes the transitive session tags, since the sts:TagSession
+// request has no external id; without session tags only sts:AssumeRole is asked.
+func TestChainTagSessionWithoutExternalID(t *testing.T) {
+	doc := mustJSON(t, fmt.Sprintf(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Principal": {"AWS": %q}, "Action": ["sts:AssumeRole", "sts:TagSession"],
+  "Condition": {"StringEquals": {"sts:ExternalId": "us-east-1/111122223333/prod/reports/exporter"}}}]}`, hopRole))
+	if got, why := decideAll(t, doc, ChainRequests(hopRole, binding())); got != ImplicitDeny {
+		t.Errorf("with session tags: got %v, want ImplicitDeny\n%s", got, why)
+	}
+	noTags := with(binding(), func(b *PodIdentityBinding) { b.SessionTags = false })
+	if got, why := decideAll(t, doc, ChainRequests(hopRole, noTags)); got != Allow {
+		t.Errorf("without session tags: got %v, want Allow\n%s", got, why)
+	}
+	for _, r := range ChainRequests(hopRole, binding()) {
+		if _, has := r.Context[KeyExternalID]; has != (r.Action == ActionAssumeRole) {
+			t.Errorf("%s: sts:ExternalId in the request is %v", r.Action, has)
 		}
 	}
 }
