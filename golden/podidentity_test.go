@@ -152,13 +152,23 @@ func checkAssociation(t *testing.T, key string, a deployedAssociation, b trust.P
 		{"another namespace", with(b, func(n *trust.PodIdentityBinding) { n.Namespace += "x" })},
 		{"another cluster", with(b, func(n *trust.PodIdentityBinding) { n.Cluster += "x" })},
 		{"another account", with(b, func(n *trust.PodIdentityBinding) { n.Account = "000000000000" })},
+		{"another region", with(b, func(n *trust.PodIdentityBinding) { n.Region += "x" })},
 	}
-	if a.targetARN == "" {
-		for _, n := range neighbours {
+	// With session tags the first role admits this binding alone, even when it only chains:
+	// a pod whose association names it without a target would get its credentials, and the
+	// target's sts:ExternalId is no secret. Nor may an association without session tags use it.
+	if b.SessionTags {
+		first := append(neighbours, struct {
+			what string
+			b    trust.PodIdentityBinding
+		}{"an association without session tags", with(b, func(n *trust.PodIdentityBinding) { n.SessionTags = false })})
+		for _, n := range first {
 			if decide(a.roleARN, trust.PodIdentityRequests(n.b)) == trust.Allow {
 				t.Errorf("%s: %s may assume %s", key, n.what, a.roleARN)
 			}
 		}
+	}
+	if a.targetARN == "" {
 		return
 	}
 	// A chain: the first role may be shared by the account's associations when session tags

@@ -138,17 +138,20 @@ type Neighbour struct {
 	Binding trust.PodIdentityBinding
 }
 
-// Neighbours are the bindings that differ from b in its name, namespace, cluster or account.
-// A trust policy must admit b and none of them.
+// Neighbours are the bindings that differ from b in its name, namespace, cluster, account or
+// region (a cluster of the same name in another region of the account). A trust policy must
+// admit b and none of them.
 func Neighbours(b trust.PodIdentityBinding) []Neighbour {
-	name, ns, cluster, account := b, b, b, b
+	name, ns, cluster, account, region := b, b, b, b, b
 	name.ServiceAccount += "-other"
 	ns.Namespace += "-other"
 	cluster.Cluster += "-other"
 	account.Account = "000000000000"
+	region.Region += "-other"
 	return []Neighbour{
 		{"another ServiceAccount", name}, {"another namespace", ns},
 		{"another cluster", cluster}, {"another account", account},
+		{"the same cluster name in another region", region},
 	}
 }
 
