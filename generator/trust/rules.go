@@ -6,7 +6,10 @@ package trust
 // text, not at a particular request: Evaluate answers "may this pod assume the role?", Check
 // answers "could anyone unintended?".
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Rule ids. They are part of irsagen's output and must not change.
 const (
@@ -19,6 +22,7 @@ const (
 	RuleActionWildcard   = "trust-action-wildcard"    // "*" or "?" in Action
 	RuleSetOperator      = "trust-set-operator"       // ForAllValues: or ForAnyValue:
 	RuleUnknownOperator  = "trust-unknown-operator"   // an operator IAM or this package does not know
+	RuleDuplicateKey     = "trust-duplicate-key"      // one operator names a key twice, in two cases
 	RuleNotFederated     = "trust-principal-not-federated"
 	RuleMultipleProvider = "trust-principal-multiple"
 	RuleProviderARN      = "trust-provider-arn"
@@ -116,6 +120,19 @@ func (c *checker) general() {
 		if hasWildcard(a) {
 			c.add(RuleActionWildcard, "Action %q contains a wildcard; name %q exactly", a, ActionAssumeRoleWithWebIdentity)
 		}
+	}
+	// Context key names are not case-sensitive in IAM, so "x:sub" and "X:SUB" under one
+	// operator are one key named twice. IAM does not say whether both must hold, either may, or
+	// one replaces the other, and this package takes both: a policy that relies on it could
+	// admit in IAM a ServiceAccount it refuses here.
+	named := map[string]string{}
+	for _, cond := range st.Conditions {
+		k := cond.Operator + "\x00" + strings.ToLower(cond.Key)
+		if first, dup := named[k]; dup {
+			c.add(RuleDuplicateKey, "condition %s names one context key twice, as %q and %q (key names ignore case), and IAM does not say which applies; name it once", cond.Operator, first, cond.Key)
+			continue
+		}
+		named[k] = cond.Key
 	}
 	for _, cond := range st.Conditions {
 		op := parseOperator(cond.Operator)

@@ -87,6 +87,10 @@ func TestAuditRules(t *testing.T) {
 		passes  any
 		message string // substring of the tripping finding's message
 	}{
+		{RuleDuplicateKey,
+			doc(setCondition("StringEquals", strings.ToUpper(sub), "system:serviceaccount:other:other-sa")),
+			doc(setCondition("StringLike", strings.ToUpper(sub), "system:serviceaccount:poc:*")),
+			"names one context key twice"},
 		{RuleMalformed,
 			doc(rename("Principal", "Principals")),
 			doc(),
@@ -231,7 +235,7 @@ func TestAuditRules(t *testing.T) {
 
 var allRules = []string{
 	RuleMalformed, RuleEmpty, RuleEffect, RulePrincipalWild, RuleNotPrincipal, RuleNotAction,
-	RuleActionWildcard, RuleSetOperator, RuleUnknownOperator, RuleNotFederated, RuleMultipleProvider,
+	RuleActionWildcard, RuleSetOperator, RuleUnknownOperator, RuleDuplicateKey, RuleNotFederated, RuleMultipleProvider,
 	RuleProviderARN, RuleIssuerMismatch, RuleSubMissing, RuleSubMultiple, RuleSubWildcard, RuleSubFormat,
 	RuleAudMissing, RuleAudMultiple, RuleAudWildcard, RuleClaimOperator,
 }
