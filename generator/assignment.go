@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -44,6 +45,7 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 	var doc struct {
 		Stacks []struct {
 			Name         string    `json:"name"`
+			Account      string    `json:"account"`
 			Template     string    `json:"template"`
 			Roles        *[]string `json:"roles"`
 			Associations *[]string `json:"associations"`
@@ -57,6 +59,33 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 			Pos:     jsonErrorPos(data, err),
 			Message: fmt.Sprintf("%v; irsagen reads the stack of each role from it: restore it from version control, or delete it to lay the stacks out afresh", err),
 		}}
+	}
+	// A role is in one stack: one listed under two stacks of its account leaves it unknown which
+	// holds it, and keeping either could move a deployed role without a warning.
+	listed := map[[2]string]int{} // account and role → the stack that lists it first
+	for i, s := range doc.Stacks {
+		if s.Roles == nil || s.Account == "" {
+			continue
+		}
+		for j, role := range *s.Roles {
+			k := [2]string{s.Account, role}
+			first, dup := listed[k]
+			if !dup {
+				listed[k] = i
+				continue
+			}
+			if first == i {
+				continue
+			}
+			pos := jsonRolePos(data, i, j)
+			return nil, diag.List{{
+				File: filepath.Join(dir, render.StacksFile),
+				Pos:  pos,
+				Message: fmt.Sprintf("role %q of account %q is listed under stack %s and under stack %s (line %d), but a role is in one stack: "+
+					"keep the listing of the stack that holds it in CloudFormation (its resources in the console, or aws cloudformation describe-stack-resources) and delete the other",
+					role, s.Account, s.Name, doc.Stacks[first].Name, jsonRolePos(data, first, slices.Index(*doc.Stacks[first].Roles, role)).Line),
+			}}
+		}
 	}
 	a := plan.Assignment{}
 	for _, s := range doc.Stacks {
@@ -100,7 +129,60 @@ func jsonErrorPos(data []byte, err error) diag.Pos {
 		return diag.Pos{}
 	}
 	// The offset is just after the byte that stopped the decoder.
-	before := data[:max(0, min(int(off), len(data))-1)]
+	return offsetPos(data, min(int(off), len(data))-1)
+}
+
+// jsonRolePos is the line and column of stacks[stack].roles[role] in a stacks.json that decodes,
+// or the zero Pos when it is not found.
+func jsonRolePos(data []byte, stack, role int) diag.Pos {
+	// Each open object or array, with the key or index of the value being read in it.
+	type frame struct {
+		object  bool
+		key     string
+		index   int
+		readKey bool // an object's next string is a key
+	}
+	var path []frame
+	at := func(depth int, key string) bool { return len(path) > depth && path[depth].key == key }
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		off := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			return diag.Pos{}
+		}
+		if n := len(path); n > 0 && path[n-1].object && path[n-1].readKey {
+			if k, ok := tok.(string); ok {
+				path[n-1].key, path[n-1].readKey = k, false
+				continue
+			}
+		}
+		if len(path) == 4 && at(0, "stacks") && path[1].index == stack && at(2, "roles") && path[3].index == role {
+			for off < len(data) && strings.IndexByte(" \t\r\n,:", data[off]) >= 0 {
+				off++
+			}
+			return offsetPos(data, off)
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			path = append(path, frame{object: tok == json.Delim('{'), readKey: tok == json.Delim('{')})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			path = path[:len(path)-1]
+		}
+		// A value has been read whole: the next is a key, or the next item.
+		if n := len(path); n > 0 {
+			path[n-1].readKey = path[n-1].object
+			if !path[n-1].object {
+				path[n-1].index++
+			}
+		}
+	}
+}
+
+// offsetPos is the line and column of the byte at off.
+func offsetPos(data []byte, off int) diag.Pos {
+	before := data[:max(0, min(off, len(data)))]
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
 	return diag.Pos{Line: line, Col: col}

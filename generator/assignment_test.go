@@ -115,4 +115,25 @@ func TestReadAssignment(t *testing.T) {
 			t.Errorf("got  %s\nwant %s... restore it ...", got, want)
 		}
 	})
+	// A role is in one stack. A stacks.json that lists a role of an account under two of its
+	// stacks (a hand edit, a merge) does not say which one holds it: keeping either could move a
+	// deployed role without a warning, so it is bad input at the second listing. Roles of one
+	// name in two accounts are two roles.
+	t.Run("role listed twice", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, "cloudformation/stacks.json", `{"stacks": [
+  {"name": "irsa-q-roles", "account": "q", "roles": ["a"]},
+  {"name": "irsa-p-roles", "account": "p", "roles": ["a", "b"]},
+  {"name": "irsa-p-roles-1", "account": "p",
+   "roles": ["c", "a"]}]}`)
+		_, err := generator.ReadAssignment(dir)
+		var list diag.List
+		if !errors.As(err, &list) || len(list) != 1 {
+			t.Fatalf("got %v; want one diagnostic", err)
+		}
+		want := filepath.Join(dir, "cloudformation", "stacks.json") + `:5:19: role "a" of account "p" is listed under stack irsa-p-roles-1 and under stack irsa-p-roles (line 3)`
+		if got := list[0].String(); !strings.HasPrefix(got, want) {
+			t.Errorf("got  %s\nwant %s...", got, want)
+		}
+	})
 }
