@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -35,9 +36,16 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 		return nil, fmt.Errorf("reading the stack of each role: %w", err)
 	}
 	defer root.Close()
-	data, err := root.ReadFile(render.StacksFile)
+	data, err := readLimited(root, render.StacksFile, MaxStacksFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
+	}
+	if errors.Is(err, errTooLarge) {
+		return nil, diag.List{{
+			File: filepath.Join(dir, render.StacksFile),
+			Message: fmt.Sprintf("larger than %d MiB, far more than irsagen writes for any fleet; restore it from version control, or delete it to lay the stacks out afresh",
+				MaxStacksFileBytes>>20),
+		}}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the stack of each role: %w", err)
@@ -112,6 +120,33 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 		}
 	}
 	return a, nil
+}
+
+// MaxStacksFileBytes bounds the stacks.json that ReadAssignment reads, and each template it reads
+// roles from: 50,000 roles or associations take a few MiB.
+const MaxStacksFileBytes = 256 << 20
+
+var errTooLarge = errors.New("file too large")
+
+// readLimited reads a file in root, or fails with errTooLarge when it holds more than limit bytes,
+// without reading more than that.
+func readLimited(root *os.Root, name string, limit int64) ([]byte, error) {
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
+		return nil, fmt.Errorf("%s: %w", name, errTooLarge)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: %w", name, errTooLarge)
+	}
+	return data, nil
 }
 
 // jsonErrorPos is the line and column of the byte at which encoding/json stopped with err, or the
@@ -248,7 +283,7 @@ func templateLines(root *os.Root, template string, line func(string) error) erro
 	if !fs.ValidPath(template) || path.Clean(template) != template {
 		return fmt.Errorf("not a path inside the output directory")
 	}
-	data, err := root.ReadFile(template)
+	data, err := readLimited(root, template, MaxStacksFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

@@ -136,4 +136,18 @@ func TestReadAssignment(t *testing.T) {
 			t.Errorf("got  %s\nwant %s...", got, want)
 		}
 	})
+	// stacks.json is read whole: one larger than any fleet writes (a stray file, a runaway
+	// generator) is refused before it is read, not read into memory.
+	t.Run("too large", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, "cloudformation/stacks.json", "{}")
+		if err := os.Truncate(filepath.Join(dir, "cloudformation", "stacks.json"), generator.MaxStacksFileBytes+1); err != nil {
+			t.Fatal(err)
+		}
+		_, err := generator.ReadAssignment(dir)
+		var list diag.List
+		if !errors.As(err, &list) || len(list) != 1 || !strings.Contains(list[0].String(), "stacks.json: ") || !strings.Contains(list[0].String(), "larger than") {
+			t.Fatalf("got %v; want one diagnostic saying stacks.json is too large", err)
+		}
+	})
 }
