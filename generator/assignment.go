@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -65,7 +66,7 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 		return nil, diag.List{{
 			File:    filepath.Join(dir, render.StacksFile),
 			Pos:     jsonErrorPos(data, err),
-			Message: fmt.Sprintf("%v; irsagen reads the stack of each role from it: restore it from version control, or delete it to lay the stacks out afresh", err),
+			Message: fmt.Sprintf("%s; irsagen reads the stack of each role from it: restore it from version control, or delete it to lay the stacks out afresh", jsonErrorText(err)),
 		}}
 	}
 	// A role is in one stack: one listed under two stacks of its account leaves it unknown which
@@ -147,6 +148,32 @@ func readLimited(root *os.Root, name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, errTooLarge)
 	}
 	return data, nil
+}
+
+// jsonErrorText says what is wrong in the words of JSON: a value of the wrong type by its field
+// and the type it should have, not by the Go type it was decoded into.
+func jsonErrorText(err error) string {
+	var typ *json.UnmarshalTypeError
+	if !errors.As(err, &typ) {
+		return err.Error()
+	}
+	want := map[reflect.Kind]string{reflect.Slice: "an array", reflect.Struct: "an object", reflect.String: "a string"}[typ.Type.Kind()]
+	if want == "" {
+		want = "a " + typ.Type.Kind().String()
+	}
+	field := typ.Field
+	if field == "" {
+		field = "the file"
+	}
+	return fmt.Sprintf("%s holds %s %s where %s belongs", field, article(typ.Value), typ.Value, want)
+}
+
+// article is "an" before a word that starts with a vowel, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // jsonErrorPos is the line and column of the byte at which encoding/json stopped with err, or the

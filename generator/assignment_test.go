@@ -150,4 +150,18 @@ func TestReadAssignment(t *testing.T) {
 			t.Fatalf("got %v; want one diagnostic saying stacks.json is too large", err)
 		}
 	})
+	// A value of the wrong type is named by its field, in the words of JSON, not of Go.
+	t.Run("wrong type", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, "cloudformation/stacks.json", `{"stacks": [{"name": "irsa-p-roles", "roles": ["a", 5]}]}`)
+		_, err := generator.ReadAssignment(dir)
+		var list diag.List
+		if !errors.As(err, &list) || len(list) != 1 {
+			t.Fatalf("got %v; want one diagnostic", err)
+		}
+		want := filepath.Join(dir, "cloudformation", "stacks.json") + ":1:53: stacks.roles holds a number where a string belongs; "
+		if got := list[0].String(); !strings.HasPrefix(got, want) {
+			t.Errorf("got  %s\nwant %s...", got, want)
+		}
+	})
 }
