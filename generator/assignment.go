@@ -86,18 +86,26 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 			if first == i {
 				continue
 			}
-			pos := jsonRolePos(data, i, j)
+			pos := jsonPos(data, i, "roles", j)
 			return nil, diag.List{{
 				File: filepath.Join(dir, render.StacksFile),
 				Pos:  pos,
 				Message: fmt.Sprintf("role %q of account %q is listed under stack %s and under stack %s (line %d), but a role is in one stack: "+
 					"keep the listing of the stack that holds it in CloudFormation (its resources in the console, or aws cloudformation describe-stack-resources) and delete the other",
-					role, s.Account, s.Name, doc.Stacks[first].Name, jsonRolePos(data, first, slices.Index(*doc.Stacks[first].Roles, role)).Line),
+					role, s.Account, s.Name, doc.Stacks[first].Name, jsonPos(data, first, "roles", slices.Index(*doc.Stacks[first].Roles, role)).Line),
 			}}
 		}
 	}
 	a := plan.Assignment{}
-	for _, s := range doc.Stacks {
+	for i, s := range doc.Stacks {
+		if s.Roles == nil && s.Associations == nil && s.Template != "" && (!fs.ValidPath(s.Template) || path.Clean(s.Template) != s.Template) {
+			return nil, diag.List{{
+				File: filepath.Join(dir, render.StacksFile),
+				Pos:  jsonPos(data, i, "template", -1),
+				Message: fmt.Sprintf("template %q of stack %s is not a path inside the output directory, such as cloudformation/<account>/%s.yaml; restore stacks.json from version control",
+					s.Template, s.Name, s.Name),
+			}}
+		}
 		if s.Associations != nil {
 			a[s.Name] = *s.Associations
 			continue
@@ -194,9 +202,9 @@ func jsonErrorPos(data []byte, err error) diag.Pos {
 	return offsetPos(data, min(int(off), len(data))-1)
 }
 
-// jsonRolePos is the line and column of stacks[stack].roles[role] in a stacks.json that decodes,
-// or the zero Pos when it is not found.
-func jsonRolePos(data []byte, stack, role int) diag.Pos {
+// jsonPos is the line and column in a stacks.json that decodes of stacks[stack].key, or with
+// item >= 0 of stacks[stack].key[item]; the zero Pos when it is not found.
+func jsonPos(data []byte, stack int, key string, item int) diag.Pos {
 	// Each open object or array, with the key or index of the value being read in it.
 	type frame struct {
 		object  bool
@@ -219,7 +227,8 @@ func jsonRolePos(data []byte, stack, role int) diag.Pos {
 				continue
 			}
 		}
-		if len(path) == 4 && at(0, "stacks") && path[1].index == stack && at(2, "roles") && path[3].index == role {
+		if at(0, "stacks") && len(path) > 2 && path[1].index == stack && at(2, key) &&
+			(item < 0 && len(path) == 3 || item >= 0 && len(path) == 4 && path[3].index == item) {
 			for off < len(data) && strings.IndexByte(" \t\r\n,:", data[off]) >= 0 {
 				off++
 			}

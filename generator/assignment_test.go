@@ -88,8 +88,14 @@ func TestReadAssignment(t *testing.T) {
 		}
 		os.Remove(filepath.Join(dir, "cloudformation", "stacks.json"))
 		write(t, dir, "cloudformation/stacks.json", `{"stacks": [{"name": "irsa-p-roles", "template": "../../`+filepath.Base(outside)+`/roles.yaml"}]}`)
-		if a, err := generator.ReadAssignment(dir); err == nil {
-			t.Errorf("read %v from a template path out of the directory", a)
+		_, err := generator.ReadAssignment(dir)
+		var list diag.List
+		if !errors.As(err, &list) || len(list) != 1 {
+			t.Fatalf("got %v; want one diagnostic: a path out of the directory is bad input", err)
+		}
+		want := filepath.Join(dir, "cloudformation", "stacks.json") + ":1:50: template \"../../"
+		if got := list[0].String(); !strings.HasPrefix(got, want) {
+			t.Errorf("got  %s\nwant %s...", got, want)
 		}
 	})
 	t.Run("malformed", func(t *testing.T) {
