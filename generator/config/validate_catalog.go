@@ -50,13 +50,16 @@ func supported() string {
 // the catalog of the partition of each account its roles live in.
 func (v *validator) checkCatalog() {
 	for i, r := range v.cfg.Catalog.Regions {
+		pos := v.cfg.Catalog.At(itemPath("regions", i))
 		if !region.MatchString(r) {
-			v.errorf(v.cfg.Catalog.At(itemPath("regions", i)), "region %q is not an AWS region such as us-east-1, cn-north-1 or us-gov-west-1", r)
+			v.errorf(pos, "region %q is not an AWS region such as us-east-1, cn-north-1 or us-gov-west-1", r)
+		} else if p := catalog.Partition(r); p != "" && !slices.Contains(catalog.Supported, p) {
+			v.errorf(pos, "region %q is in partition %s, which irsagen does not support; it supports %s", r, p, supported())
 		}
 	}
 	for i, p := range v.cfg.Catalog.ManagedPolicies {
-		if !managedName.MatchString(p) {
-			v.errorf(v.cfg.Catalog.At(itemPath("managedPolicies", i)), "managed policy %q is not the name of an AWS-managed policy, with its path (service-role/AmazonEBSCSIDriverPolicy)", p)
+		if !managedName.MatchString(p) || !plainPath(p) {
+			v.errorf(v.cfg.Catalog.At(itemPath("managedPolicies", i)), "managed policy %q is not the name of an AWS-managed policy with its path, such as service-role/AmazonEBSCSIDriverPolicy (no empty, \".\" or \"..\" segment)", p)
 		}
 	}
 	for i := range v.cfg.ServiceAccounts {
