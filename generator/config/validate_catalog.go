@@ -96,17 +96,19 @@ func (v *validator) managedPolicy(pos diag.Pos, mp, name string, partitions []st
 			continue
 		}
 		base := name[strings.LastIndexByte(name, '/')+1:]
+		// A suggestion is written as mp is: a name, or an ARN.
+		arn := strings.TrimSuffix(mp, name)
 		switch {
 		case c.WithPath(base) != "":
-			v.errorf(pos, "managed policy %q is not an AWS-managed policy; did you mean %q? The path is part of the name", name, c.WithPath(base))
+			v.errorf(pos, "managed policy %q is not an AWS-managed policy; did you mean %q? The path is part of the name", mp, arn+c.WithPath(base))
 		case base != name && c.Has(base):
-			v.errorf(pos, "managed policy %q is not an AWS-managed policy; did you mean %q? That policy has no path", name, base)
+			v.errorf(pos, "managed policy %q is not an AWS-managed policy; did you mean %q? That policy has no path", mp, arn+base)
 		default:
 			hint := ""
 			if s := diag.Suggest(name, c.Names()); s != "" {
-				hint = fmt.Sprintf("; did you mean %q?", s)
+				hint = fmt.Sprintf("; did you mean %q?", arn+s)
 			}
-			v.errorf(pos, "managed policy %q is not an AWS-managed policy%s (irsagen's list of partition %s, %s; allow a policy AWS added since under catalog.managedPolicies)", name, hint, c.Partition, c.AsOf)
+			v.errorf(pos, "managed policy %q is not an AWS-managed policy%s (irsagen's list of partition %s, %s; allow a policy AWS added since, by its name with its path, under catalog.managedPolicies)", mp, hint, c.Partition, c.AsOf)
 		}
 		return
 	}
