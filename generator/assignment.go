@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/irsagen/irsagen/generator/diag"
+	"github.com/irsagen/irsagen/generator/output"
 	"github.com/irsagen/irsagen/generator/plan"
 	"github.com/irsagen/irsagen/generator/render"
 )
@@ -49,7 +50,7 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 		}}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the stack of each role: %w", err)
+		return nil, fmt.Errorf("%s: reading the stack of each role: %w", filepath.Join(dir, render.StacksFile), err)
 	}
 	var doc struct {
 		Stacks []struct {
@@ -139,7 +140,15 @@ var errTooLarge = errors.New("file too large")
 
 // readLimited reads a file in root, or fails with errTooLarge when it holds more than limit bytes,
 // without reading more than that.
+// A link is not followed, even one that stays inside the root: the output directory's writer
+// refuses links in it too (output.ErrSymlink).
 func readLimited(root *os.Root, name string, limit int64) ([]byte, error) {
+	if fi, err := root.Lstat(name); err != nil {
+		return nil, err
+	} else if fi.Mode()&fs.ModeSymlink != 0 {
+		return nil, fmt.Errorf("%w; irsagen does not follow symbolic links inside its output directory, "+
+			"so that it never reads, writes or deletes anything outside it; replace the link with the file", output.ErrSymlink)
+	}
 	f, err := root.Open(name)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/irsagen/irsagen/generator"
 	"github.com/irsagen/irsagen/generator/diag"
+	"github.com/irsagen/irsagen/generator/output"
 	"github.com/irsagen/irsagen/generator/plan"
 )
 
@@ -83,8 +84,9 @@ func TestReadAssignment(t *testing.T) {
 		if err := os.Symlink(filepath.Join(outside, "stacks.json"), filepath.Join(dir, "cloudformation", "stacks.json")); err != nil {
 			t.Skip("no symbolic links here:", err)
 		}
-		if a, err := generator.ReadAssignment(dir); err == nil {
-			t.Errorf("read %v through a link out of the directory", a)
+		if a, err := generator.ReadAssignment(dir); !errors.Is(err, output.ErrSymlink) || !strings.Contains(err.Error(), filepath.Join("cloudformation", "stacks.json")+": ") ||
+			!strings.Contains(err.Error(), "replace the link") {
+			t.Errorf("got %v, %v through a link out of the directory; want the error of a symbolic link, naming stacks.json and what to do", a, err)
 		}
 		os.Remove(filepath.Join(dir, "cloudformation", "stacks.json"))
 		write(t, dir, "cloudformation/stacks.json", `{"stacks": [{"name": "irsa-p-roles", "template": "../../`+filepath.Base(outside)+`/roles.yaml"}]}`)
