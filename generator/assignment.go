@@ -53,7 +53,8 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 		return nil, fmt.Errorf("%s: reading the stack of each role: %w", filepath.Join(dir, render.StacksFile), err)
 	}
 	var doc struct {
-		Stacks []struct {
+		Version *int `json:"version"`
+		Stacks  []struct {
 			Name         string    `json:"name"`
 			Account      string    `json:"account"`
 			Template     string    `json:"template"`
@@ -69,6 +70,15 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 			Pos:     jsonErrorPos(data, err),
 			Message: fmt.Sprintf("%s; irsagen reads the stack of each role from it: restore it from version control, or delete it to lay the stacks out afresh", jsonErrorText(err)),
 		}}
+	}
+	// A file that is not a stacks.json of this version is not read as one without stacks: that
+	// would lay every stack out afresh, moving deployed roles without a warning.
+	if doc.Version == nil || *doc.Version != render.StacksVersion {
+		msg := fmt.Sprintf("not a stacks.json that irsagen writes (no \"version\": %d); restore it from version control, or delete it to lay the stacks out afresh", render.StacksVersion)
+		if doc.Version != nil && *doc.Version > render.StacksVersion {
+			msg = fmt.Sprintf("written by a later irsagen (version %d); this one reads version %d: run the irsagen that wrote it", *doc.Version, render.StacksVersion)
+		}
+		return nil, diag.List{{File: filepath.Join(dir, render.StacksFile), Pos: diag.Pos{Line: 1, Col: 1}, Message: msg}}
 	}
 	// A role is in one stack: one listed under two stacks of its account leaves it unknown which
 	// holds it, and keeping either could move a deployed role without a warning.

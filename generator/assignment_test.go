@@ -89,13 +89,13 @@ func TestReadAssignment(t *testing.T) {
 			t.Errorf("got %v, %v through a link out of the directory; want the error of a symbolic link, naming stacks.json and what to do", a, err)
 		}
 		os.Remove(filepath.Join(dir, "cloudformation", "stacks.json"))
-		write(t, dir, "cloudformation/stacks.json", `{"stacks": [{"name": "irsa-p-roles", "template": "../../`+filepath.Base(outside)+`/roles.yaml"}]}`)
+		write(t, dir, "cloudformation/stacks.json", `{"version": 1, "stacks": [{"name": "irsa-p-roles", "template": "../../`+filepath.Base(outside)+`/roles.yaml"}]}`)
 		_, err := generator.ReadAssignment(dir)
 		var list diag.List
 		if !errors.As(err, &list) || len(list) != 1 {
 			t.Fatalf("got %v; want one diagnostic: a path out of the directory is bad input", err)
 		}
-		want := filepath.Join(dir, "cloudformation", "stacks.json") + ":1:50: template \"../../"
+		want := filepath.Join(dir, "cloudformation", "stacks.json") + ":1:64: template \"../../"
 		if got := list[0].String(); !strings.HasPrefix(got, want) {
 			t.Errorf("got  %s\nwant %s...", got, want)
 		}
@@ -129,7 +129,7 @@ func TestReadAssignment(t *testing.T) {
 	// name in two accounts are two roles.
 	t.Run("role listed twice", func(t *testing.T) {
 		dir := t.TempDir()
-		write(t, dir, "cloudformation/stacks.json", `{"stacks": [
+		write(t, dir, "cloudformation/stacks.json", `{"version": 1, "stacks": [
   {"name": "irsa-q-roles", "account": "q", "roles": ["a"]},
   {"name": "irsa-p-roles", "account": "p", "roles": ["a", "b"]},
   {"name": "irsa-p-roles-1", "account": "p",
@@ -170,6 +170,24 @@ func TestReadAssignment(t *testing.T) {
 		want := filepath.Join(dir, "cloudformation", "stacks.json") + ":1:53: stacks.roles holds a number where a string belongs; "
 		if got := list[0].String(); !strings.HasPrefix(got, want) {
 			t.Errorf("got  %s\nwant %s...", got, want)
+		}
+	})
+	// A file that decodes but is not a stacks.json of this version (an emptied one, "null", one
+	// written by a later irsagen) is not read as "no roles anywhere": that would lay every
+	// stack out afresh, moving deployed roles without a warning.
+	t.Run("not version 1", func(t *testing.T) {
+		for src, want := range map[string]string{
+			`null`:                         ":1:1: not a stacks.json that irsagen writes",
+			`{}`:                           ":1:1: not a stacks.json that irsagen writes",
+			`{"version": 2, "stacks": []}`: ":1:1: written by a later irsagen (version 2)",
+		} {
+			dir := t.TempDir()
+			write(t, dir, "cloudformation/stacks.json", src)
+			_, err := generator.ReadAssignment(dir)
+			var list diag.List
+			if !errors.As(err, &list) || len(list) != 1 || !strings.HasPrefix(list[0].String(), filepath.Join(dir, "cloudformation", "stacks.json")+want) {
+				t.Errorf("%s: got %v; want one diagnostic ...%s...", src, err, want)
+			}
 		}
 	})
 }

@@ -9,6 +9,9 @@ import (
 // StacksFile is the deploy plan: every stack in the order to deploy it.
 const StacksFile = "cloudformation/stacks.json"
 
+// StacksVersion is the version of stacks.json that irsagen writes and reads.
+const StacksVersion = 1
+
 type stacksDoc struct {
 	Version int         `json:"version"`
 	Stacks  []stackJSON `json:"stacks"`
@@ -31,7 +34,7 @@ type stackJSON struct {
 }
 
 func stacksJSON(p *plan.Plan) []byte {
-	doc := stacksDoc{Version: 1, Stacks: []stackJSON{}}
+	doc := stacksDoc{Version: StacksVersion, Stacks: []stackJSON{}}
 	for _, s := range p.Stacks {
 		region := s.Account.Region
 		if s.Region != "" {
