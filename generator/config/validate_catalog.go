@@ -80,11 +80,22 @@ func (v *validator) checkCatalog() {
 	}
 }
 
+// serviceLinkedPath is the path of the AWS-managed policies of service-linked roles.
+const serviceLinkedPath = "aws-service-role/"
+
 // managedPolicy checks one AWS-managed policy, written as mp, against the catalog of each of
 // partitions; it reports the first partition that lacks it.
 func (v *validator) managedPolicy(pos diag.Pos, mp, name string, partitions []string) {
-	if !managedName.MatchString(name) || !plainPath(name) || slices.Contains(v.cfg.Catalog.ManagedPolicies, name) {
+	if !managedName.MatchString(name) || !plainPath(name) {
 		return // a malformed name is reported by the ServiceAccount's own checks
+	}
+	// No allowance makes a service-linked role's policy attachable to another role.
+	if strings.HasPrefix(name, serviceLinkedPath) {
+		v.errorf(pos, "managed policy %q belongs to a service-linked role: IAM attaches the policies under %s to no other role (PolicyNotAttachable at deploy); attach a policy with the actions the workload calls instead", mp, serviceLinkedPath)
+		return
+	}
+	if slices.Contains(v.cfg.Catalog.ManagedPolicies, name) {
+		return
 	}
 	if p, ok := v.policies[name]; ok && name == mp {
 		v.errorf(pos, "managed policy %q is not an AWS-managed policy but a policy of this file (line %d): list it under policies, not managedPolicies", name, p.Pos().Line)
@@ -99,7 +110,7 @@ func (v *validator) managedPolicy(pos diag.Pos, mp, name string, partitions []st
 		// A suggestion is written as mp is: a name, or an ARN.
 		arn := strings.TrimSuffix(mp, name)
 		switch {
-		case c.WithPath(base) != "":
+		case c.WithPath(base) != "" && !strings.HasPrefix(c.WithPath(base), serviceLinkedPath):
 			v.errorf(pos, "managed policy %q is not an AWS-managed policy; did you mean %q? The path is part of the name", mp, arn+c.WithPath(base))
 		case base != name && c.Has(base):
 			v.errorf(pos, "managed policy %q is not an AWS-managed policy; did you mean %q? That policy has no path", mp, arn+base)
