@@ -80,6 +80,20 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 		}
 		return nil, diag.List{{File: filepath.Join(dir, render.StacksFile), Pos: diag.Pos{Line: 1, Col: 1}, Message: msg}}
 	}
+	names := map[string]int{}
+	for i, s := range doc.Stacks {
+		first, dup := names[s.Name]
+		if !dup {
+			names[s.Name] = i
+			continue
+		}
+		return nil, diag.List{{
+			File: filepath.Join(dir, render.StacksFile),
+			Pos:  jsonPos(data, i, "name", -1),
+			Message: fmt.Sprintf("stack %s is listed twice (first at line %d); irsagen lists each stack once: restore stacks.json from version control, or keep one entry with the roles and associations the stack holds",
+				s.Name, jsonPos(data, first, "name", -1).Line),
+		}}
+	}
 	// A role is in one stack: one listed under two stacks of its account leaves it unknown which
 	// holds it, and keeping either could move a deployed role without a warning.
 	listed := map[[2]string]int{} // account and role → the stack that lists it first

@@ -190,4 +190,21 @@ func TestReadAssignment(t *testing.T) {
 			}
 		}
 	})
+	// Two entries of one stack (a merge that kept both sides) are not merged, nor is one of them
+	// dropped with its roles.
+	t.Run("stack listed twice", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, "cloudformation/stacks.json", `{"version": 1, "stacks": [
+  {"name": "irsa-p-roles", "account": "p", "roles": ["a"]},
+  {"name": "irsa-p-roles", "account": "p", "roles": ["b"]}]}`)
+		_, err := generator.ReadAssignment(dir)
+		var list diag.List
+		if !errors.As(err, &list) || len(list) != 1 {
+			t.Fatalf("got %v; want one diagnostic", err)
+		}
+		want := filepath.Join(dir, "cloudformation", "stacks.json") + `:3:12: stack irsa-p-roles is listed twice (first at line 2)`
+		if got := list[0].String(); !strings.HasPrefix(got, want) {
+			t.Errorf("got  %s\nwant %s...", got, want)
+		}
+	})
 }
