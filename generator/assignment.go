@@ -57,6 +57,7 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 		Stacks  []struct {
 			Name         string    `json:"name"`
 			Account      string    `json:"account"`
+			Cluster      string    `json:"cluster"`
 			Template     string    `json:"template"`
 			Roles        *[]string `json:"roles"`
 			Associations *[]string `json:"associations"`
@@ -94,31 +95,38 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 				s.Name, jsonPos(data, first, "name", -1).Line),
 		}}
 	}
-	// A role is in one stack: one listed under two stacks of its account leaves it unknown which
-	// holds it, and keeping either could move a deployed role without a warning.
-	listed := map[[2]string]int{} // account and role → the stack that lists it first
-	for i, s := range doc.Stacks {
-		if s.Roles == nil || s.Account == "" {
-			continue
-		}
-		for j, role := range *s.Roles {
-			k := [2]string{s.Account, role}
-			first, dup := listed[k]
-			if !dup {
-				listed[k] = i
+	// A role is in one stack of its account, an association in one stack of its cluster: one
+	// listed under two leaves it unknown which holds it, and keeping either could move it
+	// without a warning.
+	for _, kind := range []struct{ key, what, owner string }{{"roles", "role", "account"}, {"associations", "association", "cluster"}} {
+		listed := map[[2]string]int{} // owner and item → the stack that lists it first
+		for i, s := range doc.Stacks {
+			items, owner := s.Roles, s.Account
+			if kind.key == "associations" {
+				items, owner = s.Associations, s.Cluster
+			}
+			if items == nil || owner == "" {
 				continue
 			}
-			if first == i {
-				continue
+			for j, item := range *items {
+				k := [2]string{owner, item}
+				first, dup := listed[k]
+				if !dup || first == i {
+					listed[k] = i
+					continue
+				}
+				firstItems := doc.Stacks[first].Roles
+				if kind.key == "associations" {
+					firstItems = doc.Stacks[first].Associations
+				}
+				return nil, diag.List{{
+					File: filepath.Join(dir, render.StacksFile),
+					Pos:  jsonPos(data, i, kind.key, j),
+					Message: fmt.Sprintf("%s %q of %s %q is listed under stack %s and under stack %s (line %d), but it is in one stack: "+
+						"keep the listing of the stack that holds it in CloudFormation (its resources in the console, or aws cloudformation describe-stack-resources) and delete the other",
+						kind.what, item, kind.owner, owner, s.Name, doc.Stacks[first].Name, jsonPos(data, first, kind.key, slices.Index(*firstItems, item)).Line),
+				}}
 			}
-			pos := jsonPos(data, i, "roles", j)
-			return nil, diag.List{{
-				File: filepath.Join(dir, render.StacksFile),
-				Pos:  pos,
-				Message: fmt.Sprintf("role %q of account %q is listed under stack %s and under stack %s (line %d), but a role is in one stack: "+
-					"keep the listing of the stack that holds it in CloudFormation (its resources in the console, or aws cloudformation describe-stack-resources) and delete the other",
-					role, s.Account, s.Name, doc.Stacks[first].Name, jsonPos(data, first, "roles", slices.Index(*doc.Stacks[first].Roles, role)).Line),
-			}}
 		}
 	}
 	a := plan.Assignment{}

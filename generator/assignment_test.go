@@ -139,7 +139,26 @@ func TestReadAssignment(t *testing.T) {
 		if !errors.As(err, &list) || len(list) != 1 {
 			t.Fatalf("got %v; want one diagnostic", err)
 		}
-		want := filepath.Join(dir, "cloudformation", "stacks.json") + `:5:19: role "a" of account "p" is listed under stack irsa-p-roles-1 and under stack irsa-p-roles (line 3)`
+		want := filepath.Join(dir, "cloudformation", "stacks.json") + `:5:19: role "a" of account "p" is listed under stack irsa-p-roles-1 and under stack irsa-p-roles (line 3), but it is in one stack`
+		if got := list[0].String(); !strings.HasPrefix(got, want) {
+			t.Errorf("got  %s\nwant %s...", got, want)
+		}
+	})
+	// Likewise an association is in one stack of its cluster; one key in two clusters' stacks is
+	// two associations.
+	t.Run("association listed twice", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, "cloudformation/stacks.json", `{"version": 1, "stacks": [
+  {"name": "irsa-pod-identity-west", "account": "p", "cluster": "west", "associations": ["ns/a"]},
+  {"name": "irsa-pod-identity-prod", "account": "p", "cluster": "prod", "associations": ["ns/a", "ns/b"]},
+  {"name": "irsa-pod-identity2-prod", "account": "p", "cluster": "prod",
+   "associations": ["ns/c", "ns/a"]}]}`)
+		_, err := generator.ReadAssignment(dir)
+		var list diag.List
+		if !errors.As(err, &list) || len(list) != 1 {
+			t.Fatalf("got %v; want one diagnostic", err)
+		}
+		want := filepath.Join(dir, "cloudformation", "stacks.json") + `:5:29: association "ns/a" of cluster "prod" is listed under stack irsa-pod-identity2-prod and under stack irsa-pod-identity-prod (line 3)`
 		if got := list[0].String(); !strings.HasPrefix(got, want) {
 			t.Errorf("got  %s\nwant %s...", got, want)
 		}

@@ -18,8 +18,10 @@ type stacksDoc struct {
 }
 
 type stackJSON struct {
-	Name         string   `json:"name"`
-	Account      string   `json:"account"`
+	Name    string `json:"name"`
+	Account string `json:"account"`
+	// Cluster is the cluster whose Pod Identity associations an association stack holds.
+	Cluster      string   `json:"cluster,omitempty"`
 	AccountID    string   `json:"accountId"`
 	Region       string   `json:"region"`
 	Template     string   `json:"template"`
@@ -49,6 +51,7 @@ func stacksJSON(p *plan.Plan) []byte {
 		}
 		for _, a := range s.Associations {
 			j.Associations = append(j.Associations, plan.AssociationKey(a))
+			j.Cluster = a.Cluster.Name
 		}
 		doc.Stacks = append(doc.Stacks, j)
 	}
