@@ -39,14 +39,13 @@ serviceAccounts:
 	return b.String()
 }
 
-// TestGrownRoleMoveIsAnnounced grows two roles of one stack until the stack no longer holds
-// them: the larger moves to another stack, every other role stays, and generate says so on
-// stderr with the way to deploy it.
-func TestGrownRoleMoveIsAnnounced(t *testing.T) {
+// generateInto returns a function that writes a config and generates it into one output
+// directory, returning generate's stderr and the stacks.json it wrote.
+func generateInto(t *testing.T) func(src string) (string, []byte) {
 	dir := t.TempDir()
 	config := filepath.Join(dir, "irsa.yaml")
 	out := filepath.Join(dir, "out")
-	run := func(src string) (string, []byte) {
+	return func(src string) (string, []byte) {
 		t.Helper()
 		if err := os.WriteFile(config, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
@@ -61,6 +60,13 @@ func TestGrownRoleMoveIsAnnounced(t *testing.T) {
 		}
 		return stderr.String(), stacks
 	}
+}
+
+// TestGrownRoleMoveIsAnnounced grows two roles of one stack until the stack no longer holds
+// them: the larger moves to another stack, every other role stays, and generate says so on
+// stderr with the way to deploy it.
+func TestGrownRoleMoveIsAnnounced(t *testing.T) {
+	run := generateInto(t)
 	stderr, before := run(movesConfig(nil, 0))
 	if stderr != "" {
 		t.Fatalf("stderr of the first run:\n%s", stderr)
@@ -111,24 +117,7 @@ serviceAccounts:
 // until it no longer holds them: the larger moves, generate says so, and that it must be deleted
 // from its old stack before the new one can create it.
 func TestGrownAssociationMoveIsAnnounced(t *testing.T) {
-	dir := t.TempDir()
-	config := filepath.Join(dir, "irsa.yaml")
-	out := filepath.Join(dir, "out")
-	run := func(src string) (string, []byte) {
-		t.Helper()
-		if err := os.WriteFile(config, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		var stdout, stderr bytes.Buffer
-		if code := cli.Main([]string{"generate", "-c", config, "-o", out}, &stdout, &stderr); code != 0 {
-			t.Fatalf("exit %d:\n%s", code, stderr.String())
-		}
-		stacks, err := os.ReadFile(filepath.Join(out, "cloudformation", "stacks.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return stderr.String(), stacks
-	}
+	run := generateInto(t)
 	stderr, before := run(associationsConfig(nil))
 	if stderr != "" {
 		t.Fatalf("stderr of the first run:\n%s", stderr)
