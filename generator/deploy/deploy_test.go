@@ -112,13 +112,11 @@ func TestOneServiceAccountAddedChangesOneStack(t *testing.T) {
 	}
 }
 
-// TestFleetExample deploys examples/fleet: four accounts, eleven stacks, each stack after those
-// it depends on.
-func TestFleetExample(t *testing.T) {
-	res, err := generator.Generate(generator.Options{ConfigPath: filepath.Join("..", "..", "examples", "fleet", "irsa.yaml")})
-	if err != nil {
-		t.Fatal(err)
-	}
+// applyExample deploys every stack of an example's rendered tree, each account through a profile
+// of its own, three stacks at a time, and returns the endpoint, the fleet and the options, for a
+// second plan.
+func applyExample(t *testing.T, res *generator.Result) (*awsfake.Server, *deploy.Fleet, deploy.Options) {
+	t.Helper()
 	accounts, profiles, flags := awsfake.Accounts{}, map[string]string{}, map[string]deploy.Credentials{}
 	for _, a := range res.Plan.Accounts {
 		accounts[a.ID] = awsfake.Account{}
@@ -136,6 +134,17 @@ func TestFleetExample(t *testing.T) {
 	if result.Failed() || len(result.Stacks) != len(res.Plan.Stacks) {
 		t.Fatalf("apply: %s", results(result))
 	}
+	return srv, f, opts
+}
+
+// TestFleetExample deploys examples/fleet: four accounts, eleven stacks, each stack after those
+// it depends on.
+func TestFleetExample(t *testing.T) {
+	res, err := generator.Generate(generator.Options{ConfigPath: filepath.Join("..", "..", "examples", "fleet", "irsa.yaml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, f, opts := applyExample(t, res)
 	executed := map[string]int{}
 	for i, c := range srv.Calls() {
 		if c.Action == "ExecuteChangeSet" {

@@ -23,23 +23,7 @@ func TestPodIdentityExample(t *testing.T) {
 	if len(res.Plan.Associations) == 0 {
 		t.Fatal("the example has no associations")
 	}
-	accounts, profiles, flags := awsfake.Accounts{}, map[string]string{}, map[string]deploy.Credentials{}
-	for _, a := range res.Plan.Accounts {
-		accounts[a.ID] = awsfake.Account{}
-		profiles[a.Name] = a.ID
-		flags[a.Name] = deploy.Credentials{Profile: a.Name}
-	}
-	srv := endpointWithProfiles(t, accounts, profiles)
-	f, err := deploy.NewFleet(res, deploy.Selection{}, flags)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := options()
-	opts.Concurrency = 3
-	_, result := apply(t, f, opts)
-	if result.Failed() || len(result.Stacks) != len(res.Plan.Stacks) {
-		t.Fatalf("apply: %s", results(result))
-	}
+	srv, f, opts := applyExample(t, res)
 	executed, where := map[string]int{}, map[string]string{}
 	for i, c := range srv.Calls() {
 		if c.Action == "ExecuteChangeSet" {
