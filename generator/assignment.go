@@ -152,13 +152,6 @@ func ReadAssignment(dir string) (plan.Assignment, error) {
 				return nil, fmt.Errorf("%s: reading the roles of stack %s: %w", filepath.Join(dir, filepath.FromSlash(s.Template)), s.Name, err)
 			}
 			a[s.Name] = names
-		case strings.Contains(s.Name, "-"+plan.StackPodIdentity+"-") && s.Template != "":
-			// An output written before stacks.json listed associations: one stack a cluster.
-			keys, err := templateAssociationKeys(root, s.Template)
-			if err != nil {
-				return nil, fmt.Errorf("%s: reading the associations of stack %s: %w", filepath.Join(dir, filepath.FromSlash(s.Template)), s.Name, err)
-			}
-			a[s.Name] = keys
 		}
 	}
 	return a, nil
@@ -311,28 +304,6 @@ func isRoleStack(name string) bool {
 	}
 	n := name[i+len(plan.StackRoles)+2:]
 	return n != "" && strings.Trim(n, "0123456789") == ""
-}
-
-// templateAssociationKeys returns the key, namespace/ServiceAccount, of every Pod Identity
-// association in a template that irsagen wrote: its Namespace line, then its ServiceAccount line.
-func templateAssociationKeys(root *os.Root, template string) ([]string, error) {
-	var keys []string
-	namespace := ""
-	err := templateLines(root, template, func(line string) error {
-		if v, ok := strings.CutPrefix(line, "Namespace: "); ok {
-			return yaml.Unmarshal([]byte(v), &namespace)
-		}
-		if v, ok := strings.CutPrefix(line, "ServiceAccount: "); ok && namespace != "" {
-			var name string
-			if err := yaml.Unmarshal([]byte(v), &name); err != nil {
-				return fmt.Errorf("ServiceAccount %s: %v", v, err)
-			}
-			keys = append(keys, namespace+"/"+name)
-		}
-		namespace = ""
-		return nil
-	})
-	return keys, err
 }
 
 // templateRoleNames returns the RoleName of every role in a template that irsagen wrote: one
